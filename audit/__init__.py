@@ -1,0 +1,1 @@
+"""Append-only audit trail. Record events with ``audit.service.record``."""

@@ -1,0 +1,166 @@
+"""The directory interface every backend implements, its data and its errors.
+
+Errors are named after what happened to the user (wrong password, locked, ...),
+mapped by each backend from its own codes (AD: the ``data XXX`` sub-code of a
+failed bind, ``0000052D`` for policy), so views never look at LDAP messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+class DirectoryError(Exception):
+    """Base of every directory error. ``code`` keys the user-facing message."""
+
+    code = "directory_error"
+    #: True when trying the same thing again cannot help.
+    permanent = True
+
+    def __init__(self, message: str = "", *, detail: str = "") -> None:
+        super().__init__(message or self.code)
+        #: Technical detail for logs and the audit trail (never a password).
+        self.detail = detail
+
+
+class WrongPassword(DirectoryError):
+    """Wrong password, or no such user (AD answers both the same: 52e)."""
+
+    code = "wrong_password"
+
+
+class AccountLocked(DirectoryError):
+    code = "account_locked"
+
+
+class AccountDisabled(DirectoryError):
+    code = "account_disabled"
+
+
+class AccountExpired(DirectoryError):
+    code = "account_expired"
+
+
+class PasswordExpired(DirectoryError):
+    code = "password_expired"
+
+
+class MustChangePassword(DirectoryError):
+    code = "must_change_password"
+
+
+class PolicyViolation(DirectoryError):
+    """A new password that the directory refused. ``reason`` is one of
+    ``too_short``, ``complexity``, ``history``, ``too_young``, ``unknown``."""
+
+    code = "policy_violation"
+
+    def __init__(self, message: str = "", *, reason: str = "unknown", detail: str = "") -> None:
+        super().__init__(message or f"policy_violation:{reason}", detail=detail)
+        self.reason = reason
+
+
+class UserNotFound(DirectoryError):
+    code = "user_not_found"
+
+
+class DirectoryUnavailable(DirectoryError):
+    """No directory server answered (every URL tried), or it timed out."""
+
+    code = "directory_unavailable"
+    permanent = False
+
+
+@dataclass(frozen=True)
+class DirectoryUser:
+    guid: str  # objectGUID as a lowercase UUID string: the stable link to enrollments
+    dn: str
+    username: str  # sAMAccountName
+    upn: str = ""
+    display_name: str = ""
+    given_name: str = ""
+    mail: str = ""
+    mobile: str = ""
+    groups: tuple[str, ...] = ()  # CNs of the groups in memberOf
+    disabled: bool = False
+    locked: bool = False
+    password_expired: bool = False
+    must_change_password: bool = False
+    password_last_set: datetime | None = None
+    extra: dict[str, str] = field(default_factory=dict)  # settings.LDAP_EXTRA_ATTRIBUTES
+
+    def in_any_group(self, names: list[str] | tuple[str, ...]) -> bool:
+        wanted = {n.casefold() for n in names}
+        return any(g.casefold() in wanted for g in self.groups)
+
+
+@dataclass(frozen=True)
+class PasswordPolicy:
+    min_length: int = 7
+    complexity: bool = True
+    history_length: int = 24
+    lockout_threshold: int = 0
+    lockout_duration_seconds: int = 1800
+    max_age_days: int = 0  # 0: never expires
+    min_age_days: int = 0
+
+
+class DirectoryBackend:
+    """What the portal asks of a directory. Each method documents its errors."""
+
+    def authenticate(self, username: str, password: str) -> DirectoryUser:
+        """Check a user's password and return the user.
+
+        ``username`` is a sAMAccountName, userPrincipalName or mail. Raises
+        WrongPassword (also for unknown users), AccountLocked, AccountDisabled,
+        AccountExpired, PasswordExpired, MustChangePassword, DirectoryUnavailable.
+        """
+        raise NotImplementedError
+
+    def find_user(self, identifier: str) -> DirectoryUser | None:
+        """The user whose sAMAccountName, userPrincipalName or mail is
+        ``identifier`` (case-insensitive), or None. Raises DirectoryUnavailable."""
+        raise NotImplementedError
+
+    def get_user(self, guid: str) -> DirectoryUser | None:
+        """The user with this objectGUID, or None. Raises DirectoryUnavailable."""
+        raise NotImplementedError
+
+    def list_users(self) -> list[DirectoryUser]:
+        """Every user under the base DN that the user filter selects."""
+        raise NotImplementedError
+
+    def set_password(
+        self,
+        user: DirectoryUser,
+        new_password: str,
+        *,
+        enforce_history: bool = True,
+        must_change: bool = False,
+    ) -> None:
+        """Admin reset of the user's password. With ``enforce_history`` the
+        directory is asked to apply history like a user's own change (AD policy
+        hints control). Raises PolicyViolation, DirectoryUnavailable."""
+        raise NotImplementedError
+
+    def change_password(self, username: str, old_password: str, new_password: str) -> DirectoryUser:
+        """The user's own change: works for an expired or must-change password.
+        Raises WrongPassword, AccountLocked, AccountDisabled, PolicyViolation,
+        DirectoryUnavailable."""
+        raise NotImplementedError
+
+    def unlock(self, user: DirectoryUser) -> None:
+        """Clear a lockout (``lockoutTime=0``). Raises DirectoryUnavailable."""
+        raise NotImplementedError
+
+    def password_policy(self) -> PasswordPolicy:
+        """The domain's password policy. Raises DirectoryUnavailable."""
+        raise NotImplementedError
+
+    def check(self) -> None:
+        """Raise DirectoryUnavailable unless the directory answers (health checks)."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release pooled connections."""

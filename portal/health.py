@@ -1,0 +1,56 @@
+"""``/healthz``: is the database, the broker and the directory answering?"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+from identity.directory import DirectoryError, get_directory
+
+from .celery import app as celery_app
+
+logger = logging.getLogger(__name__)
+
+
+def _check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _check_broker() -> None:
+    with celery_app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=3)
+
+
+def _check_directory() -> None:
+    get_directory().check()
+
+
+CHECKS = {"database": _check_database, "broker": _check_broker, "directory": _check_directory}
+
+
+@never_cache
+def healthz(request):
+    results: dict[str, dict] = {}
+    healthy = True
+    for name, check in CHECKS.items():
+        started = time.monotonic()
+        try:
+            check()
+            results[name] = {"ok": True}
+        except DirectoryError as exc:
+            healthy = False
+            results[name] = {"ok": False, "error": exc.code}
+            logger.warning("health check %s failed: %s %s", name, exc.code, exc.detail)
+        except Exception as exc:  # noqa: BLE001 - any failure is a failed check
+            healthy = False
+            results[name] = {"ok": False, "error": type(exc).__name__}
+            logger.warning("health check %s failed: %r", name, exc)
+        results[name]["ms"] = round((time.monotonic() - started) * 1000, 1)
+    return JsonResponse(
+        {"status": "ok" if healthy else "fail", "checks": results}, status=200 if healthy else 503
+    )

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_with_directory_password_shows_home(client, demo_user):
+    response = client.post(reverse("login"), {"username": "anna", "password": "Gammal-Hemlis-42"})
+    assert response.status_code == 302
+    home = client.get(response["Location"])
+    assert "Självserviceportalen" in home.content.decode()
+    assert "Anna Andersson" in home.content.decode()
+    event = AuditEvent.objects.get(action="login")
+    assert event.result == "success" and event.subject_guid == demo_user.guid
+
+
+def test_wrong_password_says_so_and_is_audited(client, demo_user):
+    response = client.post(reverse("login"), {"username": "anna", "password": "fel"})
+    assert response.status_code == 400
+    assert "Fel användarnamn eller lösenord." in response.content.decode()
+    assert AuditEvent.objects.get(action="login").details["reason"] == "wrong_password"
