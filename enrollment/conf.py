@@ -1,0 +1,33 @@
+"""Enrollment settings with their defaults (override in portal/settings.py or the environment)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+DEFAULT_IDENTITY_SERVICES = [
+    {"class": "enrollment.sms.service.SmsService", "weight": 1, "required": False},
+]
+
+
+def identity_services() -> list[dict]:
+    return getattr(settings, "IDENTITY_SERVICES", DEFAULT_IDENTITY_SERVICES)
+
+
+def stars_full() -> int:
+    """Stars that fill the star row (fully enrolled)."""
+    return int(getattr(settings, "ENROLLMENT_STARS_FULL", 2))
+
+
+def stars_to_reset() -> int:
+    """Stars a user must collect to reset a password (never more than ``stars_full``)."""
+    return min(int(getattr(settings, "RESET_STARS_REQUIRED", 1)), stars_full())
+
+
+def fresh_login_seconds() -> int:
+    """How recent the password login must be to enrol a service."""
+    return int(getattr(settings, "ENROLLMENT_FRESH_LOGIN_SECONDS", 15 * 60))
+
+
+def proof_flow_seconds() -> int:
+    """How long collected stars (a proof flow) stay valid."""
+    return int(getattr(settings, "PROOF_FLOW_SECONDS", 10 * 60))

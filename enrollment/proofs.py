@@ -1,0 +1,110 @@
+"""Proof flows: the stars a visitor collects by verifying enrolled services.
+
+A flow is kept in the (server-side) session, bound to that session and to one
+directory user, and expires after ``conf.proof_flow_seconds()``. The reset,
+unlock, step-up and helpdesk flows all collect their proofs through it; each
+service's verify view calls ``mark_proved`` when the user passed.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import asdict, dataclass, field
+
+from . import conf
+from .stars import count_stars, proof_is_sufficient
+
+_SESSION_KEY = "proof_flows"
+_MAX_FLOWS = 5
+
+
+@dataclass
+class ProofFlow:
+    id: str
+    purpose: str  # "reset", "unlock", "step_up", ...
+    user_guid: str  # "" for an unknown user: the flow looks the same, but nothing passes
+    username: str
+    return_url: str
+    created_at: float
+    expires_at: float
+    proved: dict[str, float] = field(default_factory=dict)
+    failures: int = 0
+    data: dict = field(default_factory=dict)
+
+    @property
+    def expired(self) -> bool:
+        return time.time() >= self.expires_at
+
+    @property
+    def stars(self) -> int:
+        return count_stars(self.proved)
+
+    def is_sufficient(self, enrolled_keys) -> bool:
+        return bool(self.user_guid) and proof_is_sufficient(self.proved, enrolled_keys)
+
+
+def _flows(request) -> dict:
+    return request.session.setdefault(_SESSION_KEY, {})
+
+
+def start_flow(
+    request, *, purpose: str, user_guid: str, username: str, return_url: str
+) -> ProofFlow:
+    now = time.time()
+    flow = ProofFlow(
+        id=secrets.token_urlsafe(16),
+        purpose=purpose,
+        user_guid=user_guid,
+        username=username,
+        return_url=return_url,
+        created_at=now,
+        expires_at=now + conf.proof_flow_seconds(),
+    )
+    flows = {k: v for k, v in _flows(request).items() if v["expires_at"] > now}
+    # Keep only the newest few: a session cannot pile up flows.
+    for old in sorted(flows, key=lambda k: flows[k]["created_at"])[
+        : max(0, len(flows) - _MAX_FLOWS + 1)
+    ]:
+        flows.pop(old)
+    flows[flow.id] = asdict(flow)
+    request.session[_SESSION_KEY] = flows
+    return flow
+
+
+def get_flow(request, flow_id: str, *, purpose: str | None = None) -> ProofFlow | None:
+    """The live flow with this id in this session, or None (unknown, expired,
+    or another purpose). A flow id from another session is never found."""
+    raw = _flows(request).get(flow_id or "")
+    if raw is None:
+        return None
+    flow = ProofFlow(**raw)
+    if flow.expired or (purpose is not None and flow.purpose != purpose):
+        return None
+    return flow
+
+
+def save_flow(request, flow: ProofFlow) -> None:
+    flows = _flows(request)
+    flows[flow.id] = asdict(flow)
+    request.session[_SESSION_KEY] = flows
+    request.session.modified = True
+
+
+def mark_proved(request, flow: ProofFlow, service_key: str) -> None:
+    if not flow.user_guid:
+        return
+    flow.proved[service_key] = time.time()
+    save_flow(request, flow)
+
+
+def record_failure(request, flow: ProofFlow) -> int:
+    flow.failures += 1
+    save_flow(request, flow)
+    return flow.failures
+
+
+def end_flow(request, flow_id: str) -> None:
+    flows = _flows(request)
+    if flows.pop(flow_id, None) is not None:
+        request.session[_SESSION_KEY] = flows

@@ -1,0 +1,67 @@
+"""Saving and removing enrollments. Each writes its own audit event."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.service import record
+
+from .models import Enrollment
+
+
+@transaction.atomic
+def save_enrollment(
+    *,
+    request,
+    user_guid: str,
+    username: str,
+    service: str,
+    display: str,
+    protected_value: str = "",
+    value_hash: str = "",
+) -> Enrollment:
+    """Create or replace the user's enrollment of ``service``."""
+    enrollment, created = Enrollment.objects.update_or_create(
+        user_guid=user_guid,
+        service=service,
+        defaults={
+            "username": username,
+            "display": display,
+            "protected_value": protected_value,
+            "value_hash": value_hash,
+        },
+    )
+    record(
+        action="enrollment.created" if created else "enrollment.changed",
+        result="success",
+        request=request,
+        subject=username,
+        subject_guid=user_guid,
+        details={"service": service, "display": display},
+    )
+    return enrollment
+
+
+@transaction.atomic
+def remove_enrollment(*, request, enrollment: Enrollment, reason: str, actor: str = "") -> None:
+    record(
+        action="enrollment.removed",
+        result="success",
+        request=request,
+        actor=actor,
+        subject=enrollment.username,
+        subject_guid=enrollment.user_guid,
+        details={"service": enrollment.service, "reason": reason[:500]},
+    )
+    enrollment.delete()
+
+
+def touch_enrollment(*, user_guid: str, service: str) -> None:
+    Enrollment.objects.filter(user_guid=user_guid, service=service).update(
+        last_used_at=timezone.now()
+    )
+
+
+def enrollment_for(*, user_guid: str, service: str) -> Enrollment | None:
+    return Enrollment.objects.filter(user_guid=user_guid, service=service).first()
