@@ -77,6 +77,8 @@ DATABASES = {
         env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'portal.sqlite3'}")
     )
 }
+if env_str("DATABASE_PASSWORD"):
+    DATABASES["default"]["PASSWORD"] = env_str("DATABASE_PASSWORD")
 DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("DATABASE_CONN_MAX_AGE", 60))
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Web and worker share the file: wait for the other's write lock instead of failing.

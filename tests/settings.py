@@ -19,3 +19,8 @@ from portal.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "enrollment.sms.gateways.LocmemBackend")
+
+# Browser tests and worker processes share the test database: keep SQLite's in
+# a file (PostgreSQL's test database is shared anyway).
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(DATA_DIR, "test.sqlite3")}  # noqa: F405

@@ -1,0 +1,89 @@
+# Självserviceportalen: `make demo` and `make test` work on a fresh Debian machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PORT ?= 8000
+DATA ?= var/demo
+
+# Debian packages: the Samba AD DC the tests run against, Chromium for the
+# browser tests, gettext for translations, OpenSSL for test certificates.
+TEST_DEBS := samba samba-dsdb-modules samba-ad-provision samba-vfs-modules ldb-tools \
+             chromium gettext openssl
+DEMO_DEBS := gettext
+
+# The demo: DEBUG off like production, but plain HTTP on loopback, the
+# database-backed demo directory, the BankID simulator and console SMS.
+DEMO_ENV := PORTAL_DATA_DIR=$(CURDIR)/$(DATA) \
+	DEBUG=false DEMO_MODE=true \
+	SECRET_KEY_FILE=$(CURDIR)/$(DATA)/secret_key \
+	DATABASE_URL=sqlite:///$(CURDIR)/$(DATA)/portal.sqlite3 \
+	CELERY_BROKER_URL=filesystem:// \
+	DIRECTORY_BACKEND=identity.directory.demo.DemoDirectoryBackend \
+	SMS_BACKEND=enrollment.sms.gateways.ConsoleBackend \
+	SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false SECURE_HSTS_SECONDS=0 \
+	PORT=$(PORT)
+
+.PHONY: demo test venv venv-dev system-deps lint format messages bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(PIP) install --quiet -e '.[dev]'
+	touch $@
+
+venv: $(VENV)/.installed
+venv-dev: $(VENV)/.installed-dev
+
+system-deps:
+	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  else \
+	    echo "Missing Debian packages:$$missing (run as root, or: sudo apt-get install$$missing)"; \
+	  fi; \
+	fi
+
+demo: venv
+	@$(MAKE) --no-print-directory system-deps DEBS="$(DEMO_DEBS)"
+	@mkdir -p $(DATA)
+	@test -s $(DATA)/secret_key || $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $(DATA)/secret_key
+	@chmod 600 $(DATA)/secret_key
+	$(DEMO_ENV) $(PY) manage.py compilemessages --ignore=.venv -v 0 || true
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput -v 0
+	$(DEMO_ENV) $(PY) manage.py createcachetable
+	$(DEMO_ENV) $(PY) manage.py collectstatic --noinput -v 0
+	$(DEMO_ENV) $(PY) manage.py seed_demo
+	$(DEMO_ENV) $(PY) manage.py demo
+
+test: venv-dev
+	@$(MAKE) --no-print-directory system-deps DEBS="$(TEST_DEBS)"
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	$(VENV)/bin/pytest
+
+lint: venv-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+messages: venv-dev
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=tests --no-obsolete
+	$(PY) manage.py compilemessages --ignore=.venv
+
+bench: venv-dev
+	$(PY) -m bench
+
+clean:
+	rm -rf var test-results

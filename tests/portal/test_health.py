@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_reports_each_check_as_json(client, demo_directory):
+    response = client.get("/healthz")
+    body = response.json()
+    assert set(body["checks"]) == {"database", "broker", "directory"}
+    assert body["checks"]["database"]["ok"] is True
+    assert body["checks"]["directory"]["ok"] is True
+    assert response.status_code == (200 if body["status"] == "ok" else 503)
+
+
+def test_healthz_fails_with_503_when_the_broker_is_unreachable(client, demo_directory, settings):
+    from portal.celery import app
+
+    old = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    try:
+        response = client.get("/healthz")
+    finally:
+        app.conf.broker_url = old
+    assert response.status_code == 503
+    assert response.json()["checks"]["broker"]["ok"] is False
+    assert response.json()["status"] == "fail"
