@@ -8,6 +8,7 @@ import time
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
+from kombu import Connection
 
 from identity.directory import DirectoryError, get_directory
 
@@ -22,7 +23,8 @@ def _check_database() -> None:
 
 
 def _check_broker() -> None:
-    with celery_app.connection_for_write() as conn:
+    conf = celery_app.conf
+    with Connection(conf.broker_url, transport_options=conf.broker_transport_options) as conn:
         conn.ensure_connection(max_retries=1, timeout=3)
 
 

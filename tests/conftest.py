@@ -6,6 +6,8 @@ import pytest
 
 from identity.directory import reset_directory
 
+pytest_plugins = ["tests.worker"]
+
 
 @pytest.fixture(autouse=True)
 def _fresh_directory_backend():

@@ -8,13 +8,20 @@ import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdef")
-os.environ.setdefault("PORTAL_DATA_DIR", os.path.join(tempfile.gettempdir(), "portal-test-data"))
+# One data folder (test SQLite file, broker folder) per test run, inherited by
+# the worker processes and servers the tests start.
+os.environ.setdefault("PORTAL_DATA_DIR", tempfile.mkdtemp(prefix="portal-test-"))
+# A queue of our own, so a run never eats another run's tasks on a shared Redis.
+os.environ.setdefault("CELERY_TASK_DEFAULT_QUEUE", f"portal-test-{os.getpid()}")
 os.environ.setdefault("DIRECTORY_BACKEND", "identity.directory.demo.DemoDirectoryBackend")
 os.environ.setdefault("STATIC_MANIFEST", "false")
 os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
 
 from portal.settings import *  # noqa: E402,F403
+
+# Tasks run inline unless a test starts a real worker (tests/worker.py).
+CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "true") == "true"
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -14,9 +14,11 @@ def test_healthz_reports_each_check_as_json(client, demo_directory):
     assert response.status_code == (200 if body["status"] == "ok" else 503)
 
 
-def test_healthz_fails_with_503_when_the_broker_is_unreachable(client, demo_directory, settings):
+def test_healthz_fails_with_503_when_the_broker_is_unreachable(client, demo_directory, monkeypatch):
     from portal.celery import app
 
+    # Celery lets the environment variable win over its configuration.
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
     old = app.conf.broker_url
     app.conf.broker_url = "redis://127.0.0.1:1/0"
     try:

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+from django.core.cache import cache
+
+from portal.tasks import ping
+
+pytestmark = pytest.mark.worker
+
+
+def _wait_for(key: str, timeout: float = 30) -> float | None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = cache.get(key)
+        if value is not None:
+            return value
+        time.sleep(0.1)
+    return None
+
+
+def test_a_real_worker_runs_a_queued_task(celery_worker):
+    token = uuid.uuid4().hex
+    ping.delay(token)
+    assert _wait_for(f"worker-ping:{token}") is not None, celery_worker.log()
+
+
+def test_a_task_with_a_countdown_runs_after_it(celery_worker):
+    token = uuid.uuid4().hex
+    sent = time.time()
+    ping.apply_async((token,), countdown=2)
+    ran = _wait_for(f"worker-ping:{token}")
+    assert ran is not None, celery_worker.log()
+    assert ran >= sent + 1.5
