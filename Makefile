@@ -16,7 +16,7 @@ DEMO_DEBS := gettext
 # The demo: DEBUG off like production, but plain HTTP on loopback, the
 # database-backed demo directory, the BankID simulator and console SMS.
 DEMO_ENV := PORTAL_DATA_DIR=$(CURDIR)/$(DATA) \
-	DEBUG=false DEMO_MODE=true \
+	DEBUG=false DEMO_MODE=true LOG_FORMAT=plain \
 	SECRET_KEY_FILE=$(CURDIR)/$(DATA)/secret_key \
 	DATABASE_URL=sqlite:///$(CURDIR)/$(DATA)/portal.sqlite3 \
 	CELERY_BROKER_URL=filesystem:// \
