@@ -1,0 +1,264 @@
+"""Connections to the domain controllers: TLS, failover and the service account.
+
+``Connector.open()`` tries ``LDAP_URLS`` in order (a short connect timeout
+each) and returns the first TLS-protected connection; a server that failed is
+tried last for a while. ``ServiceConnection`` keeps one bound service-account
+connection for the whole process, serialised by a lock, and reconnects (to the
+next server if need be) when the connection drops: AD closes idle connections
+after 15 minutes, and a DC can restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import ssl
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from ldap3 import NONE, SIMPLE, SYNC, Connection, Server, Tls
+from ldap3.core.exceptions import (
+    LDAPCertificateError,
+    LDAPCommunicationError,
+    LDAPException,
+    LDAPResponseTimeoutError,
+    LDAPStartTLSError,
+)
+
+from .base import DirectoryError, DirectoryUnavailable
+
+logger = logging.getLogger("identity.directory.ad")
+
+T = TypeVar("T")
+
+#: How long a server that failed is tried only after the others.
+SERVER_RETRY_AFTER_SECONDS = 30
+#: Errors that mean the connection is gone (closed, reset, timed out).
+CONNECTION_LOST = (LDAPCommunicationError, LDAPResponseTimeoutError, LDAPStartTLSError, OSError)
+
+
+@dataclass(frozen=True)
+class AdConfig:
+    urls: list[str]
+    bind_dn: str
+    bind_password: str
+    base_dn: str
+    user_filter: str = "(&(objectCategory=person)(objectClass=user))"
+    ca_file: str = ""
+    tls_validate: bool = True
+    tls_server_name: str = ""
+    timeout: int = 5
+    connect_timeout: int = 3
+    extra_attributes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_settings(cls) -> AdConfig:
+        timeout = int(settings.LDAP_TIMEOUT)
+        return cls(
+            urls=[u for u in settings.LDAP_URLS if u],
+            bind_dn=settings.LDAP_BIND_DN,
+            bind_password=settings.LDAP_BIND_PASSWORD,
+            base_dn=settings.LDAP_BASE_DN,
+            user_filter=settings.LDAP_USER_FILTER,
+            ca_file=settings.LDAP_CA_FILE,
+            tls_validate=settings.LDAP_TLS_VALIDATE,
+            tls_server_name=settings.LDAP_TLS_SERVER_NAME,
+            timeout=timeout,
+            connect_timeout=int(getattr(settings, "LDAP_CONNECT_TIMEOUT", min(3, timeout))),
+            extra_attributes=list(settings.LDAP_EXTRA_ATTRIBUTES),
+        )
+
+
+def _tls_reason(exc: BaseException) -> str:
+    """Why a connection failed, in words an administrator can act on."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return (
+                f"TLS certificate not trusted ({seen.verify_message}): "
+                "check LDAP_CA_FILE holds the CA that signed the DC's certificate"
+            )
+        if isinstance(seen, LDAPCertificateError):
+            return (
+                f"TLS certificate name mismatch ({seen}): set LDAP_TLS_SERVER_NAME to the "
+                "name in the DC's certificate when connecting by IP address"
+            )
+        seen = seen.__context__
+    text = str(exc)
+    if "CERTIFICATE_VERIFY_FAILED" in text:
+        return f"TLS certificate not trusted: {text}; check LDAP_CA_FILE"
+    if "doesn't match any name" in text:
+        return f"TLS certificate name mismatch: {text}; check LDAP_TLS_SERVER_NAME"
+    return text
+
+
+class Connector:
+    """Opens TLS connections to the first server that answers, in ``urls`` order."""
+
+    def __init__(self, config: AdConfig) -> None:
+        if not config.urls:
+            raise DirectoryError(detail="LDAP_URLS is empty")
+        self.config = config
+        self._tls = self._make_tls(config)
+        self._servers = [self._make_server(url) for url in config.urls]
+        self._failed_at: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _make_tls(config: AdConfig) -> Tls:
+        if not config.tls_validate:
+            logger.warning("LDAP_TLS_VALIDATE is off: the DC's certificate is not checked")
+            return Tls(validate=ssl.CERT_NONE)
+        return Tls(
+            validate=ssl.CERT_REQUIRED,
+            ca_certs_file=config.ca_file or None,
+            valid_names=[config.tls_server_name] if config.tls_server_name else None,
+            sni=config.tls_server_name or None,
+        )
+
+    def _make_server(self, url: str) -> Server:
+        parts = urlsplit(url)
+        if parts.scheme not in ("ldaps", "ldap") or not parts.hostname:
+            raise DirectoryError(detail=f"LDAP_URLS: not an ldaps:// or ldap:// URL: {url!r}")
+        use_ssl = parts.scheme == "ldaps"
+        return Server(
+            parts.hostname,
+            port=parts.port or (636 if use_ssl else 389),
+            use_ssl=use_ssl,
+            tls=self._tls,
+            get_info=NONE,
+            connect_timeout=self.config.connect_timeout,
+        )
+
+    def _ordered(self) -> list[Server]:
+        """Servers in configured order, the recently failed ones last."""
+        now = time.monotonic()
+        with self._lock:
+            recent = {
+                url
+                for url, failed_at in self._failed_at.items()
+                if now - failed_at < SERVER_RETRY_AFTER_SECONDS
+            }
+        pairs = list(zip(self.config.urls, self._servers, strict=True))
+        return [s for u, s in pairs if u not in recent] + [s for u, s in pairs if u in recent]
+
+    def _url(self, server: Server) -> str:
+        return self.config.urls[self._servers.index(server)]
+
+    def open(self, user: str | None = None, password: str | None = None) -> Connection:
+        """An open, TLS-protected (not yet bound) connection to the first server
+        that answers. Raises DirectoryUnavailable when none does."""
+        reasons = []
+        for server in self._ordered():
+            url = self._url(server)
+            conn = Connection(
+                server,
+                user=user,
+                password=password,
+                authentication=SIMPLE,
+                client_strategy=SYNC,
+                auto_bind=False,
+                auto_referrals=False,
+                raise_exceptions=False,
+                receive_timeout=self.config.timeout,
+                read_only=False,
+            )
+            try:
+                conn.open()
+                if not server.ssl and not conn.start_tls():
+                    raise LDAPStartTLSError(f"StartTLS refused: {conn.result}")
+            except LDAPException as exc:
+                reason = _tls_reason(exc)
+                logger.warning("LDAP server %s refused the connection: %s", url, reason)
+                reasons.append(f"{url}: {reason}")
+                with self._lock:
+                    self._failed_at[url] = time.monotonic()
+                close_quietly(conn)
+                continue
+            with self._lock:
+                self._failed_at.pop(url, None)
+            return conn
+        raise DirectoryUnavailable(detail="; ".join(reasons) or "no LDAP server configured")
+
+
+def close_quietly(conn: Connection | None) -> None:
+    if conn is None:
+        return
+    try:
+        conn.unbind()
+    except (LDAPException, OSError):
+        pass  # already gone: nothing left to release
+
+
+class ServiceConnection:
+    """One bound service-account connection per process, shared under a lock."""
+
+    def __init__(self, connector: Connector, bind_dn: str, bind_password: str) -> None:
+        self._connector = connector
+        self._bind_dn = bind_dn
+        self._bind_password = bind_password
+        self._conn: Connection | None = None
+        self._lock = threading.RLock()
+
+    def _connect(self) -> Connection:
+        if not self._bind_dn or not self._bind_password:
+            raise DirectoryUnavailable(detail="LDAP_BIND_DN / LDAP_BIND_PASSWORD are not set")
+        conn = self._connector.open(self._bind_dn, self._bind_password)
+        try:
+            bound = conn.bind()
+        except CONNECTION_LOST as exc:
+            close_quietly(conn)
+            raise DirectoryUnavailable(detail=f"service bind: {exc}") from exc
+        if not bound:
+            result = conn.result
+            close_quietly(conn)
+            logger.error(
+                "The service account %s could not bind: %s %s",
+                self._bind_dn,
+                result.get("description"),
+                result.get("message"),
+            )
+            raise DirectoryUnavailable(
+                detail=f"service account bind refused: {result.get('message')}"
+            )
+        return conn
+
+    def _discard(self) -> None:
+        close_quietly(self._conn)
+        self._conn = None
+
+    def run(self, operation: Callable[[Connection], T], *, idempotent: bool = True) -> T:
+        """Run ``operation`` on the service connection, (re)connecting as needed.
+
+        An idempotent operation is retried once on a fresh connection if the old
+        one turns out to be dead. A write is not retried (it may have been
+        applied): the connection is probed first instead.
+        """
+        with self._lock:
+            if not idempotent and self._conn is not None:
+                self.run(_probe)
+            attempts = 2 if idempotent else 1
+            while True:
+                attempts -= 1
+                if self._conn is None or self._conn.closed:
+                    self._conn = self._connect()
+                try:
+                    return operation(self._conn)
+                except CONNECTION_LOST as exc:
+                    self._discard()
+                    if not attempts:
+                        raise DirectoryUnavailable(detail=f"connection lost: {exc}") from exc
+                    logger.info("LDAP service connection lost (%s); reconnecting", exc)
+
+    def close(self) -> None:
+        with self._lock:
+            self._discard()
+
+
+def _probe(conn: Connection) -> None:
+    if not conn.search("", "(objectClass=*)", search_scope="BASE", attributes=["1.1"]):
+        raise LDAPCommunicationError(f"root DSE search failed: {conn.result}")
