@@ -6,7 +6,7 @@ import pytest
 
 from identity.directory import reset_directory
 
-pytest_plugins = ["tests.worker"]
+pytest_plugins = ["tests.worker", "tests.samba"]
 
 
 @pytest.fixture(autouse=True)
