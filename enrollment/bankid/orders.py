@@ -1,0 +1,261 @@
+"""BankID orders for enrollment, proof flows and the helpdesk's caller check.
+
+The browser never talks to BankID: it polls our status endpoint (about once a
+second, for the next QR frame), while a Celery task collects the order every
+``BANKID_COLLECT_INTERVAL`` seconds. Exactly one collect chain is live per
+order: each task carries the order's ``collect_token`` and swaps it for a new
+one before collecting (compare-and-set), so a redelivered or duplicated task
+finds a stale token and stops. A chain that died with its worker is restarted
+by the next status poll that sees no collect for a while.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from audit.service import client_ip, record
+
+from ..crypto import decrypt, encrypt
+from . import get_bankid_backend
+from .errors import BankIDError, InvalidParametersError
+from .models import BankIDOrder
+
+logger = logging.getLogger(__name__)
+Status = BankIDOrder.Status
+Purpose = BankIDOrder.Purpose
+
+
+def collect_interval() -> float:
+    return float(getattr(settings, "BANKID_COLLECT_INTERVAL", 2.0))
+
+
+def abandon_seconds() -> float:
+    """An order whose page nobody has polled for this long is cancelled."""
+    return float(getattr(settings, "BANKID_ABANDON_SECONDS", 30))
+
+
+def max_age_seconds() -> float:
+    """Older pending orders are expired by the sweeper (BankID's own limit is ~3 min)."""
+    return float(getattr(settings, "BANKID_ORDER_MAX_AGE", 600))
+
+
+def _poll_key(order_id) -> str:
+    return f"bankid:poll:{order_id}"
+
+
+def note_browser_poll(order_id) -> None:
+    cache.set(_poll_key(order_id), time.time(), timeout=int(abandon_seconds()) * 4)
+
+
+def _session_key(request) -> str:
+    if not request.session.session_key:
+        request.session.save()
+    return request.session.session_key
+
+
+def _queue_collect(order_id, token: str, countdown: float) -> None:
+    from .tasks import collect_order
+
+    transaction.on_commit(
+        lambda: collect_order.apply_async((str(order_id), token), countdown=countdown)
+    )
+
+
+# --- starting ---------------------------------------------------------------
+
+
+def find_live_order(*, request, purpose: str, user_guid: str, flow_id: str = ""):
+    """A pending order this session already started for the same thing, if it
+    is recent enough to scan: a double-click must not start a second order
+    (BankID would answer alreadyInProgress and cancel both)."""
+    recent = time.time() - 25
+    return (
+        BankIDOrder.objects.filter(
+            session_key=_session_key(request),
+            purpose=purpose,
+            user_guid=user_guid,
+            flow_id=flow_id,
+            status=Status.PENDING,
+            started_at__gte=recent,
+        )
+        .order_by("-started_at")
+        .first()
+    )
+
+
+def start_order(
+    *,
+    request,
+    purpose: str,
+    user_guid: str,
+    username: str,
+    personal_number: str | None = None,
+    expected_hash: str = "",
+    flow_id: str = "",
+    visible_text: str = "",
+) -> BankIDOrder:
+    """Start a BankID order (``/auth``) and its collect chain.
+
+    ``personal_number`` (12 digits) narrows the order to that person;
+    ``expected_hash`` is what the completed order's person must hash to.
+    Raises BankIDError (the view shows its message); nothing is saved then.
+    """
+    live = find_live_order(request=request, purpose=purpose, user_guid=user_guid, flow_id=flow_id)
+    if live is not None:
+        return live
+    session_key = _session_key(request)
+    lock = f"bankid:start:{session_key}:{purpose}:{flow_id}"
+    if not cache.add(lock, 1, timeout=10):
+        # Another request of this session is starting the same order right now.
+        for _ in range(30):
+            time.sleep(0.1)
+            live = find_live_order(
+                request=request, purpose=purpose, user_guid=user_guid, flow_id=flow_id
+            )
+            if live is not None:
+                return live
+    try:
+        ip = client_ip(request) or "127.0.0.1"
+        try:
+            started = get_bankid_backend().auth(
+                ip,
+                personal_number=personal_number,
+                user_visible_data=visible_text or None,
+            )
+        except BankIDError as exc:
+            record(
+                action="bankid.order_failed",
+                result="error",
+                request=request,
+                subject=username,
+                subject_guid=user_guid,
+                details={"purpose": purpose, "error": exc.error_code},
+            )
+            raise
+        token = secrets.token_hex(8)
+        with transaction.atomic():
+            order = BankIDOrder.objects.create(
+                purpose=purpose,
+                user_guid=user_guid,
+                username=username,
+                session_key=session_key,
+                flow_id=flow_id,
+                order_ref=started.order_ref,
+                auto_start_token=started.auto_start_token,
+                qr_start_token=started.qr_start_token,
+                qr_secret=encrypt(started.qr_start_secret),
+                started_at=started.started_at,
+                end_user_ip=ip,
+                expected_hash=expected_hash,
+                collect_token=token,
+                last_collect_at=time.time(),
+            )
+            record(
+                action="bankid.order_started",
+                result="info",
+                request=request,
+                subject=username,
+                subject_guid=user_guid,
+                details={"purpose": purpose},
+            )
+            _queue_collect(order.pk, token, collect_interval())
+        note_browser_poll(order.pk)
+        return order
+    finally:
+        cache.delete(lock)
+
+
+def get_order(*, request, order_id) -> BankIDOrder | None:
+    """The order, if it belongs to this session (a stale or foreign id gives None)."""
+    try:
+        order = BankIDOrder.objects.filter(pk=order_id).first()
+    except (ValueError, TypeError):
+        return None
+    if order is None or order.session_key != request.session.session_key:
+        return None
+    return order
+
+
+def qr_content(order: BankIDOrder, now: float | None = None) -> str:
+    from .qr import qr_payload
+
+    return qr_payload(order.qr_start_token, decrypt(order.qr_secret), order.started_at, now)
+
+
+def kick_if_stalled(order: BankIDOrder) -> bool:
+    """Restart the collect chain of a pending order nobody has collected for a
+    while (its worker died). Returns True when it queued a new chain."""
+    if order.is_final or order.last_collect_at is None:
+        return False
+    if time.time() - order.last_collect_at < collect_interval() * 3 + 2:
+        return False
+    if not cache.add(f"bankid:kick:{order.pk}", 1, timeout=int(collect_interval() * 3) + 2):
+        return False
+    token = secrets.token_hex(8)
+    with transaction.atomic():
+        swapped = BankIDOrder.objects.filter(
+            pk=order.pk, status=Status.PENDING, collect_token=order.collect_token
+        ).update(collect_token=token, last_collect_at=time.time())
+        if swapped:
+            logger.warning("bankid order %s: collect chain stalled, restarted", order.pk)
+            _queue_collect(order.pk, token, 0)
+    return bool(swapped)
+
+
+# --- cancelling -------------------------------------------------------------
+
+
+def _finish(
+    order: BankIDOrder,
+    *,
+    status: str,
+    hint_code: str = "",
+    error_code: str = "",
+    outcome: str = "",
+    result_name: str = "",
+) -> bool:
+    """Move a pending order to a final state once; False if it already was final."""
+    done = BankIDOrder.objects.filter(pk=order.pk, status=Status.PENDING).update(
+        status=status,
+        hint_code=hint_code or order.hint_code,
+        error_code=error_code,
+        outcome=outcome,
+        result_name=result_name,
+        finished_at=timezone.now(),
+        collect_token="",
+    )
+    if done:
+        order.status, order.outcome, order.result_name = status, outcome, result_name
+        order.hint_code = hint_code or order.hint_code
+        order.error_code = error_code
+    return bool(done)
+
+
+def cancel_order(*, order: BankIDOrder, request=None, reason: str = "user") -> None:
+    """Cancel at BankID and here. Idempotent."""
+    if order.is_final:
+        return
+    try:
+        get_bankid_backend().cancel(order.order_ref)
+    except InvalidParametersError:
+        pass  # already gone at BankID
+    except BankIDError as exc:
+        logger.warning("bankid cancel of %s failed: %s", order.pk, exc.error_code)
+    status = Status.CANCELLED if reason == "user" else Status.EXPIRED
+    if _finish(order, status=status, hint_code="userCancel" if reason == "user" else ""):
+        record(
+            action="bankid.order_cancelled",
+            result="info",
+            request=request,
+            subject=order.username,
+            subject_guid=order.user_guid,
+            ip_address=None if request else order.end_user_ip,
+            details={"purpose": order.purpose, "reason": reason},
+        )

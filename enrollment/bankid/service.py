@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from enrollment.base import IdentityService
+
+
+class BankIDService(IdentityService):
+    key = "bankid"
+    name = _("Mobilt BankID")
+    enroll_url_name = "bankid_enroll"
+    verify_url_name = "bankid_verify"
