@@ -18,6 +18,7 @@ import ctypes
 import itertools
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -307,7 +308,9 @@ class SambaDC:
     def create_group(self, name: str, *, ou: str = STAFF_OU) -> str:
         dn = f"CN={escape_rdn(name)},{ou}"
         admin = self._admin()
-        admin.add(dn, ["top", "group"], {"sAMAccountName": name})
+        # A group's sAMAccountName may not hold , " / \\ [ ] : ; | = + * ? < > @
+        account_name = re.sub(r'[,"/\\\[\]:;|=+*?<>@]', "", name)[:20]
+        admin.add(dn, ["top", "group"], {"sAMAccountName": account_name})
         self._check(admin, f"add group {name}")
         return dn
 

@@ -11,6 +11,7 @@ after 15 minutes, and a DC can restart.
 from __future__ import annotations
 
 import logging
+import re
 import ssl
 import threading
 import time
@@ -73,26 +74,33 @@ class AdConfig:
         )
 
 
+_VERIFY_DETAIL = re.compile(r"certificate verify failed: ([^(']+)")
+_CERT_NAME = re.compile(r"'commonName', '([^']+)'")
+_WANTED_NAMES = re.compile(r"doesn't match any name in (\[[^\]]*\])")
+
+
 def _tls_reason(exc: BaseException) -> str:
-    """Why a connection failed, in words an administrator can act on."""
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, ssl.SSLCertVerificationError):
-            return (
-                f"TLS certificate not trusted ({seen.verify_message}): "
-                "check LDAP_CA_FILE holds the CA that signed the DC's certificate"
-            )
-        if isinstance(seen, LDAPCertificateError):
-            return (
-                f"TLS certificate name mismatch ({seen}): set LDAP_TLS_SERVER_NAME to the "
-                "name in the DC's certificate when connecting by IP address"
-            )
-        seen = seen.__context__
+    """Why a connection failed, in words an administrator can act on.
+
+    ldap3 flattens the ssl error into its own exception's text, so the text is
+    what there is to read (for this log line only; callers get the error type).
+    """
     text = str(exc)
-    if "CERTIFICATE_VERIFY_FAILED" in text:
-        return f"TLS certificate not trusted: {text}; check LDAP_CA_FILE"
-    if "doesn't match any name" in text:
-        return f"TLS certificate name mismatch: {text}; check LDAP_TLS_SERVER_NAME"
+    if isinstance(exc, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in text:
+        detail = _VERIFY_DETAIL.search(text)
+        return (
+            f"TLS certificate not trusted ({detail.group(1).strip() if detail else text}): "
+            "check that LDAP_CA_FILE holds the CA that signed the DC's certificate"
+        )
+    wanted = _WANTED_NAMES.search(text)
+    if isinstance(exc, LDAPCertificateError) or wanted:
+        cert_name = _CERT_NAME.search(text)
+        return (
+            f"TLS certificate name mismatch (the certificate is for "
+            f"{cert_name.group(1) if cert_name else '?'}, expected "
+            f"{wanted.group(1) if wanted else '?'}): set LDAP_TLS_SERVER_NAME to the "
+            "certificate's name when connecting by IP address"
+        )
     return text
 
 
@@ -104,7 +112,8 @@ class Connector:
             raise DirectoryError(detail="LDAP_URLS is empty")
         self.config = config
         self._tls = self._make_tls(config)
-        self._servers = [self._make_server(url) for url in config.urls]
+        for url in config.urls:
+            self._make_server(url)  # a malformed URL fails at start, not at first login
         self._failed_at: dict[str, float] = {}
         self._lock = threading.Lock()
 
@@ -134,8 +143,8 @@ class Connector:
             connect_timeout=self.config.connect_timeout,
         )
 
-    def _ordered(self) -> list[Server]:
-        """Servers in configured order, the recently failed ones last."""
+    def _ordered(self) -> list[str]:
+        """URLs in configured order, the recently failed ones last."""
         now = time.monotonic()
         with self._lock:
             recent = {
@@ -143,18 +152,17 @@ class Connector:
                 for url, failed_at in self._failed_at.items()
                 if now - failed_at < SERVER_RETRY_AFTER_SECONDS
             }
-        pairs = list(zip(self.config.urls, self._servers, strict=True))
-        return [s for u, s in pairs if u not in recent] + [s for u, s in pairs if u in recent]
-
-    def _url(self, server: Server) -> str:
-        return self.config.urls[self._servers.index(server)]
+        urls = self.config.urls
+        return [u for u in urls if u not in recent] + [u for u in urls if u in recent]
 
     def open(self, user: str | None = None, password: str | None = None) -> Connection:
         """An open, TLS-protected (not yet bound) connection to the first server
         that answers. Raises DirectoryUnavailable when none does."""
         reasons = []
-        for server in self._ordered():
-            url = self._url(server)
+        for url in self._ordered():
+            # A new Server each time: ldap3's Server remembers a refused address
+            # and will not try it again for a while, which would defeat a retry.
+            server = self._make_server(url)
             conn = Connection(
                 server,
                 user=user,
