@@ -1,0 +1,162 @@
+"""Mobilkod settings with their defaults: override any of them in portal/settings.py."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+
+def _get(name: str, default):
+    return getattr(settings, name, default)
+
+
+# --- Gateway ----------------------------------------------------------------
+def backend_path() -> str:
+    return _get("SMS_BACKEND", "enrollment.sms.gateways.ConsoleBackend")
+
+
+def sender() -> str:
+    """The sender shown on the phone: an alphanumeric ID (at most 11 characters
+    at most operators) or an E.164 number."""
+    return _get("SMS_SENDER", "Portalen")
+
+
+def connect_timeout() -> float:
+    return float(_get("SMS_CONNECT_TIMEOUT", min(5.0, read_timeout())))
+
+
+def read_timeout() -> float:
+    """Seconds to wait for the gateway's answer (per read) before giving up."""
+    return float(_get("SMS_TIMEOUT", 10.0))
+
+
+def retries() -> int:
+    """Extra tries after a timeout, a connection error or a 5xx answer."""
+    return max(0, int(_get("SMS_RETRIES", 2)))
+
+
+def retry_backoff() -> float:
+    """Seconds before the first retry; doubled before each further one."""
+    return max(0.0, float(_get("SMS_RETRY_BACKOFF", 0.5)))
+
+
+def allowed_countries() -> tuple[str, ...]:
+    """ISO codes of the countries numbers may belong to; empty: all of them."""
+    return tuple(c.upper() for c in _get("SMS_ALLOWED_COUNTRIES", ()) or ())
+
+
+def default_country() -> str:
+    return str(_get("SMS_DEFAULT_COUNTRY", "SE")).upper()
+
+
+# --- One-time codes -----------------------------------------------------------
+def code_length() -> int:
+    return int(_get("SMS_CODE_LENGTH", 6))
+
+
+def code_validity_seconds() -> int:
+    return int(_get("SMS_CODE_VALIDITY", 5 * 60))
+
+
+def code_max_attempts() -> int:
+    """Wrong tries of one code; then a new code is needed."""
+    return int(_get("SMS_CODE_MAX_ATTEMPTS", 3))
+
+
+def resend_cooldown_seconds() -> int:
+    return int(_get("SMS_RESEND_COOLDOWN", 60))
+
+
+def challenge_retention_seconds() -> int:
+    """How long finished challenges are kept (for support questions) before pruning."""
+    return int(_get("SMS_CHALLENGE_RETENTION", 24 * 3600))
+
+
+# --- Rate limits: (attempts, window in seconds) -----------------------------------
+DEFAULT_RATE_LIMITS = {
+    "send_user": (5, 15 * 60),
+    "send_ip": (10, 60 * 60),
+    "send_number": (5, 60 * 60),
+    "verify_user": (10, 15 * 60),
+    "verify_ip": (50, 60 * 60),
+}
+
+
+def rate_limit(name: str) -> tuple[int, int]:
+    """``SMS_RATE_LIMITS`` may override any of ``DEFAULT_RATE_LIMITS``."""
+    limits = {**DEFAULT_RATE_LIMITS, **(_get("SMS_RATE_LIMITS", {}) or {})}
+    limit, window = limits[name]
+    return int(limit), int(window)
+
+
+# --- 46elks -------------------------------------------------------------------
+def elks_url() -> str:
+    return _get("SMS_46ELKS_URL", "https://api.46elks.com/a1/sms")
+
+
+def elks_username() -> str:
+    return _get("SMS_46ELKS_USERNAME", "")
+
+
+def elks_password() -> str:
+    return _get("SMS_46ELKS_PASSWORD", "")
+
+
+# --- Twilio -------------------------------------------------------------------
+def twilio_base_url() -> str:
+    return _get("SMS_TWILIO_BASE_URL", "https://api.twilio.com")
+
+
+def twilio_account_sid() -> str:
+    return _get("SMS_TWILIO_ACCOUNT_SID", "")
+
+
+def twilio_auth_token() -> str:
+    return _get("SMS_TWILIO_AUTH_TOKEN", "")
+
+
+def twilio_api_key_sid() -> str:
+    """Optional API key SID: with it, Basic auth uses the key and AUTH_TOKEN is its secret."""
+    return _get("SMS_TWILIO_API_KEY_SID", "")
+
+
+def twilio_from() -> str:
+    return _get("SMS_TWILIO_FROM", "")
+
+
+def twilio_messaging_service_sid() -> str:
+    return _get("SMS_TWILIO_MESSAGING_SERVICE_SID", "")
+
+
+# --- Generic HTTP gateway --------------------------------------------------------
+def http_url() -> str:
+    return _get("SMS_HTTP_URL", "")
+
+
+def http_method() -> str:
+    return str(_get("SMS_HTTP_METHOD", "POST")).upper()
+
+
+def http_auth_header() -> str:
+    """The whole value of the Authorization header, e.g. ``Bearer abc``."""
+    return _get("SMS_HTTP_AUTH_HEADER", "")
+
+
+def http_content_type() -> str:
+    """``application/json`` or ``application/x-www-form-urlencoded``."""
+    return _get("SMS_HTTP_CONTENT_TYPE", "application/json")
+
+
+def http_body_template() -> str:
+    """The request body with ``{to}``, ``{text}`` and ``{sender}`` placeholders;
+    values are escaped for the content type (JSON string or form field)."""
+    default = (
+        '{"to": "{to}", "from": "{sender}", "message": "{text}"}'
+        if http_content_type().startswith("application/json")
+        else "to={to}&from={sender}&message={text}"
+    )
+    return _get("SMS_HTTP_BODY_TEMPLATE", "") or default
+
+
+def http_id_field() -> str:
+    """Dotted path of the message id in the JSON answer (``id``, ``data.id``); empty: none."""
+    return _get("SMS_HTTP_ID_FIELD", "id")

@@ -1,0 +1,47 @@
+"""Fixtures for the Mobilkod tests: a logged-in client, the SMS outbox, fast gateways."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from enrollment.sms.gateways import outbox
+
+
+@pytest.fixture(autouse=True)
+def _clean_sms_state(settings, request):
+    """Every test starts with an empty outbox, no rate-limit counts and fast retries."""
+    settings.SMS_BACKEND = "enrollment.sms.gateways.LocmemBackend"
+    settings.SMS_RETRY_BACKOFF = 0
+    outbox.clear()
+    # The cache is a database table: only tests with the database have counts to clear.
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+    } & set(request.fixturenames)
+    if uses_db:
+        request.getfixturevalue(
+            "db" if "transactional_db" not in request.fixturenames else "transactional_db"
+        )
+        cache.clear()
+    yield
+    outbox.clear()
+
+
+@pytest.fixture
+def login(client):
+    """Log ``client`` in with the directory password (fresh login)."""
+
+    def do_login(username="anna", password="Gammal-Hemlis-42", c=None):
+        c = c or client
+        response = c.post(reverse("login"), {"username": username, "password": password})
+        assert response.status_code == 302, response.content.decode()[:500]
+        return c
+
+    return do_login
+
+
+@pytest.fixture
+def anna_client(client, demo_user, login):
+    return login()
