@@ -1,0 +1,50 @@
+"""Identity settings with their defaults (override in portal/settings.py or the environment).
+
+The password rules here are the portal's own, checked on top of the domain's
+policy (which the directory reports): AD cannot be told about them.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+DEFAULT_FORBIDDEN_WORDS = [
+    "lösenord",
+    "losenord",
+    "password",
+    "passw0rd",
+    "qwerty",
+    "sommar",
+    "vinter",
+    "hösten",
+    "våren",
+    "välkommen",
+    "welcome",
+]
+
+
+def password_max_length() -> int:
+    """The longest password accepted, in UTF-16 code units as AD counts them."""
+    return int(getattr(settings, "PASSWORD_MAX_LENGTH", 256))
+
+
+def password_forbidden_words() -> list[str]:
+    """Words a new password must not contain (case-insensitive), e.g. the company name."""
+    return list(getattr(settings, "PASSWORD_FORBIDDEN_WORDS", DEFAULT_FORBIDDEN_WORDS))
+
+
+def password_breach_backend() -> str:
+    """Dotted path of the class that says whether a password is known from breaches."""
+    return getattr(settings, "PASSWORD_BREACH_BACKEND", "identity.policy.BuiltinBreachList")
+
+
+def password_breach_list_file() -> str:
+    """File of the offline breach list (``identity.policy.OfflineBreachList``):
+    one SHA-1 hash (optionally ``HASH:count``, as Have I Been Pwned publishes
+    them) or one plain password per line."""
+    return getattr(settings, "PASSWORD_BREACH_LIST_FILE", "")
+
+
+def password_min_score() -> int:
+    """The lowest zxcvbn score (0-4) a new password may have; 0 turns the check off."""
+    return int(getattr(settings, "PASSWORD_MIN_ZXCVBN_SCORE", 3))

@@ -1,0 +1,47 @@
+"""Reset settings with their defaults (override in portal/settings.py or the environment)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+DEFAULT_RATE_LIMITS = {"window": 15 * 60, "ip": 30, "user": 10}
+DEFAULT_CHANGE_RATE_LIMITS = {"window": 5 * 60, "ip": 30, "user": 10}
+
+
+def _get(name: str, default):
+    return getattr(settings, name, default)
+
+
+def unlocks_account() -> bool:
+    """A password reset also clears a lockout (the user proved who they are)."""
+    return bool(_get("RESET_UNLOCKS_ACCOUNT", True))
+
+
+def max_failed_proofs() -> int:
+    """Failed proofs (wrong codes, failed BankID) of one user before resetting
+    is locked for ``lockout_seconds``."""
+    return int(_get("RESET_MAX_FAILED_PROOFS", 5))
+
+
+def lockout_seconds() -> int:
+    return int(_get("RESET_LOCKOUT_SECONDS", 30 * 60))
+
+
+def rate_limits() -> dict[str, int]:
+    """Reset and unlock starts per IP address and per username in a window (seconds)."""
+    return {**DEFAULT_RATE_LIMITS, **(_get("RESET_RATE_LIMITS", {}) or {})}
+
+
+def change_rate_limits() -> dict[str, int]:
+    """Password changes (with the old password) per IP address and per username."""
+    return {**DEFAULT_CHANGE_RATE_LIMITS, **(_get("CHANGE_PASSWORD_RATE_LIMITS", {}) or {})}
+
+
+def helpdesk_contact() -> str:
+    """How to reach IT support, put in the notices ("08-123 45 67"); may be empty."""
+    return str(_get("HELPDESK_CONTACT", "") or "")
+
+
+def write_lock_seconds() -> int:
+    """How long one password write may hold its flow's lock."""
+    return int(_get("RESET_WRITE_LOCK_SECONDS", 60))

@@ -1,0 +1,184 @@
+"""Starting a reset or unlock, and the proof step: which services, how many stars.
+
+Nothing here tells whether an account exists, is enrolled, disabled or
+locked: an unknown (or disabled) user gets a proof flow too, with an empty
+``user_guid``, walks the same pages and can never collect a star.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from audit.service import record
+from enrollment import conf as enrollment_conf
+from enrollment.base import IdentityService
+from enrollment.proofs import ProofFlow, get_flow, save_flow, start_flow
+from enrollment.registry import all_services
+from enrollment.stars import StarMeter, enrolled_keys
+from identity.directory import DirectoryError, get_directory
+
+from . import protection
+
+PURPOSES = ("reset", "unlock")
+MAX_USERNAME_LENGTH = 256
+
+REFUSAL_MESSAGES = {
+    "expired": _(
+        "Tiden för att identifiera dig har gått ut, eller så är länken inte giltig. Börja om."
+    ),
+    "not_proved": _(
+        "Du behöver identifiera dig med identitetstjänsterna nedan innan du kan fortsätta."
+    ),
+    "locked_out": _(
+        "För många misslyckade försök att identifiera dig. Vänta en stund och försök igen, "
+        "eller kontakta IT-supporten."
+    ),
+    "rate_limited": _("För många försök. Vänta några minuter och försök igen."),
+    "busy": _("Ändringen görs redan i ett annat fönster. Vänta en stund och ladda om sidan."),
+    "already_done": _("Det här är redan klart. Börja om om du vill göra en ny ändring."),
+    "other_user": _("Den här länken hör till en annan användare. Börja om."),
+}
+
+
+class ResetRefused(Exception):
+    """A step that may not be taken now; ``code`` keys REFUSAL_MESSAGES."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+    @property
+    def message(self) -> str:
+        return str(REFUSAL_MESSAGES[self.code])
+
+
+def start_reset(*, request, username: str, purpose: str = "reset") -> ProofFlow:
+    """Start a proof flow for ``username`` (sAMAccountName, UPN or e-mail).
+
+    The directory is asked on every request, so a known and an unknown name
+    take the same path. Raises ResetRefused("rate_limited") or a DirectoryError.
+    """
+    if purpose not in PURPOSES:
+        raise ValueError(f"unknown purpose {purpose!r}")
+    typed = (username or "").strip()[:MAX_USERNAME_LENGTH]
+    if not protection.start_allowed(request=request, username=typed):
+        _record_failed(request, typed, purpose, result="denied", reason="rate_limited")
+        raise ResetRefused("rate_limited")
+    try:
+        dir_user = get_directory().find_user(typed)
+    except DirectoryError as exc:
+        _record_failed(request, typed, purpose, result="error", reason=exc.code)
+        raise
+    usable = dir_user is not None and not dir_user.disabled
+    flow = start_flow(
+        request,
+        purpose=purpose,
+        user_guid=dir_user.guid if usable else "",
+        username=dir_user.username if usable else typed,
+        return_url="",
+    )
+    flow.return_url = reverse(f"{purpose}_prove", kwargs={"flow_id": flow.id})
+    # Pages show the name as typed: showing the account's own name would tell.
+    flow.data["typed"] = typed
+    save_flow(request, flow)
+    record(
+        action="reset.started",
+        result="info",
+        request=request,
+        subject=dir_user.username if dir_user else typed,
+        subject_guid=dir_user.guid if dir_user else "",
+        details={
+            "purpose": purpose,
+            "typed": typed,
+            "known": dir_user is not None,
+            "disabled": bool(dir_user and dir_user.disabled),
+            "locked": bool(dir_user and dir_user.locked),
+        },
+    )
+    return flow
+
+
+def _record_failed(request, subject: str, purpose: str, *, result: str, reason: str) -> None:
+    record(
+        action="reset.failed",
+        result=result,
+        request=request,
+        subject=subject,
+        details={"purpose": purpose, "step": "start", "reason": reason},
+    )
+
+
+def load_flow(request, flow_id: str, *, purpose: str) -> ProofFlow:
+    """The live flow of this session, or ResetRefused: ``expired`` (unknown,
+    expired, another session's or another purpose's) or ``other_user`` (the
+    session is logged in as someone else than the flow is for)."""
+    flow = get_flow(request, flow_id, purpose=purpose)
+    if flow is None:
+        raise ResetRefused("expired")
+    user = getattr(request, "user", None)
+    guid = getattr(user, "directory_guid", "") if user and user.is_authenticated else ""
+    if guid and flow.user_guid and guid != flow.user_guid:
+        raise ResetRefused("other_user")
+    return flow
+
+
+@dataclass(frozen=True)
+class ServiceProof:
+    service: IdentityService
+    proved: bool
+    url: str  # "" when the service's verify view is not installed
+
+
+@dataclass(frozen=True)
+class ProofStatus:
+    flow: ProofFlow
+    services: tuple[ServiceProof, ...]
+    meter: StarMeter
+    sufficient: bool
+    locked_out: bool
+
+    @property
+    def typed(self) -> str:
+        return self.flow.data.get("typed", self.flow.username)
+
+
+def _verify_url(service: IdentityService, flow_id: str) -> str:
+    try:
+        return service.verify_url(flow_id)
+    except NoReverseMatch:
+        return ""
+
+
+def proof_status(*, request, flow: ProofFlow) -> ProofStatus:
+    """Where the flow stands: every configured service (which ones the user
+    enrolled is private), the stars collected against the reset threshold, and
+    whether the next step is open."""
+    locked_out = protection.count_failures(request=request, flow=flow)
+    # Asked for unknown users too (it finds nothing), so both take as long.
+    enrolled = enrolled_keys(flow.user_guid)
+    services = tuple(
+        ServiceProof(service=s, proved=s.key in flow.proved, url=_verify_url(s, flow.id))
+        for s in all_services()
+    )
+    meter = StarMeter(collected=flow.stars, full=enrollment_conf.stars_to_reset(), services=())
+    return ProofStatus(
+        flow=flow,
+        services=services,
+        meter=meter,
+        sufficient=flow.is_sufficient(enrolled) and not locked_out,
+        locked_out=locked_out,
+    )
+
+
+def require_proof(*, request, flow: ProofFlow) -> ProofStatus:
+    """The flow's status if the user may take the step after the proof, else
+    ResetRefused (``locked_out`` or ``not_proved``)."""
+    status = proof_status(request=request, flow=flow)
+    if status.locked_out:
+        raise ResetRefused("locked_out")
+    if not status.sufficient:
+        raise ResetRefused("not_proved")
+    return status

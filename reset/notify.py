@@ -1,0 +1,126 @@
+"""Notices after a reset, an unlock or a change: "it was done, from here, at this
+time; if it was not you, call IT support".
+
+They go to the account's e-mail address in the directory (``mail``) and to
+every enrolled channel that can carry a message (Mobilkod: the enrolled phone,
+through the SMS service's ``send_sms_notice`` task, which finds and decrypts
+the number in the worker), each queued when the transaction commits.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime
+from functools import partial
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from enrollment.models import Enrollment
+from identity.directory import DirectoryUser
+
+from . import conf
+
+logger = logging.getLogger("portal.reset")
+
+EVENTS = ("reset", "unlocked", "changed")
+SENT_MARK_SECONDS = 7 * 24 * 3600
+
+
+def queue_password_notices(
+    *, user: DirectoryUser, event: str, ip: str, at: datetime | None = None
+) -> list[str]:
+    """Queue one notice per channel, sent after the current transaction commits.
+    Returns the channels queued (``email``, ``sms``)."""
+    if event not in EVENTS:
+        raise ValueError(f"unknown event {event!r}")
+    from . import tasks
+
+    common = {
+        "notice_id": uuid.uuid4().hex,
+        "event": event,
+        "ip": ip or "",
+        "at": (at or timezone.now()).isoformat(),
+        "language": translation.get_language() or settings.LANGUAGE_CODE,
+    }
+    channels = []
+    if user.mail:
+        channels.append("email")
+        transaction.on_commit(
+            partial(
+                tasks.send_password_notice_email.delay,
+                address=user.mail,
+                name=user.display_name or user.username,
+                **common,
+            )
+        )
+    if Enrollment.objects.filter(user_guid=user.guid, service="sms").exists():
+        from enrollment.tasks import send_sms_notice
+
+        channels.append("sms")
+        text = notice_text(event=event, ip=common["ip"], at=common["at"])
+        transaction.on_commit(
+            partial(send_sms_notice.delay, user.guid, text, kind=f"password.{event}")
+        )
+    return channels
+
+
+def _context(*, event: str, ip: str, at: str) -> dict:
+    when = timezone.localtime(parse_datetime(at))
+    return {
+        "event": event,
+        "ip": ip or _("okänd adress"),
+        "date": when.strftime("%Y-%m-%d"),
+        "time": when.strftime("%H:%M"),
+        "helpdesk": conf.helpdesk_contact(),
+        "portal_name": settings.PORTAL_NAME,
+    }
+
+
+def notice_text(*, event: str, ip: str, at: str) -> str:
+    """The one-paragraph notice (the SMS, and the e-mail's core sentence)."""
+    ctx = _context(event=event, ip=ip, at=at)
+    what = {
+        "reset": _("Ditt lösenord återställdes %(date)s kl. %(time)s från IP-adressen %(ip)s."),
+        "unlocked": _("Ditt konto låstes upp %(date)s kl. %(time)s från IP-adressen %(ip)s."),
+        "changed": _("Ditt lösenord byttes %(date)s kl. %(time)s från IP-adressen %(ip)s."),
+    }[event] % ctx
+    if ctx["helpdesk"]:
+        warn = _("Om det inte var du, ring IT-supporten på %(helpdesk)s.") % ctx
+    else:
+        warn = _("Om det inte var du, ring IT-supporten.")
+    return f"{what} {warn}"
+
+
+def _already_sent(notice_id: str, channel: str) -> bool:
+    return bool(cache.get(f"reset:notice:{notice_id}:{channel}"))
+
+
+def _mark_sent(notice_id: str, channel: str) -> None:
+    cache.set(f"reset:notice:{notice_id}:{channel}", 1, timeout=SENT_MARK_SECONDS)
+
+
+def send_notice_email(
+    *, notice_id: str, address: str, name: str, event: str, ip: str, at: str, language: str
+) -> bool:
+    """Send the e-mail notice (subject, plain text, HTML). False if it was sent before."""
+    if _already_sent(notice_id, "email"):
+        return False
+    with translation.override(language):
+        ctx = {**_context(event=event, ip=ip, at=at), "name": name}
+        ctx["notice"] = notice_text(event=event, ip=ip, at=at)
+        subject = render_to_string("reset/email/notice_subject.txt", ctx).strip()
+        body = render_to_string("reset/email/notice.txt", ctx)
+        html = render_to_string("reset/email/notice.html", ctx)
+    message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=body, to=[address])
+    message.attach_alternative(html, "text/html")
+    message.send()
+    _mark_sent(notice_id, "email")
+    return True
