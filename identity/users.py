@@ -37,3 +37,21 @@ def sync_local_user(dir_user: DirectoryUser):
     user.is_active = not dir_user.disabled
     user.save()
     return user
+
+
+def end_user_sessions(guid: str) -> bool:
+    """End every portal session of the user with this objectGUID.
+
+    A session stays valid only while the user's session auth hash (made from
+    the local password field) is unchanged; a new unusable password changes it,
+    so every session of that user is logged out on its next request. Returns
+    False when the user never had a local row (so had no sessions).
+    """
+    if not guid:
+        return False
+    user = get_user_model().objects.filter(directory_guid=guid).first()
+    if user is None:
+        return False
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    return True
