@@ -45,6 +45,7 @@ SERVICE_DN = f"CN=svc-portal,CN=Users,{BASE_DN}"
 SERVICE_PASSWORD = "Svc-Portal-Test-1"
 STAFF_OU = f"OU=Staff,{BASE_DN}"
 READY_TIMEOUT = 90
+DIR_PREFIX = "samba-dc-"
 #: The session's policy; ``samba_dc.policy(...)`` changes it for one test.
 DEFAULT_POLICY = {
     "min_pwd_age": 0,
@@ -392,6 +393,19 @@ def _samba_binary() -> str | None:
     )
 
 
+def _remove_orphans() -> None:
+    """Remove the DC folders of test sessions that were killed (their samba died
+    with them, see ``_die_with_parent``; the folder could not be removed)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{DIR_PREFIX}*"):
+        try:
+            owner = int((folder / "owner.pid").read_text())
+            os.kill(owner, 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except (OSError, ValueError):
+            continue  # not ours to judge (no owner file yet, or another user's)
+
+
 def _missing_samba(reason: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"Samba AD DC tests cannot run: {reason}", pytrace=False)
@@ -405,7 +419,9 @@ def samba_dc():
         _missing_samba("the samba / samba-tool binaries are not installed (apt: samba)")
     if os.geteuid() != 0:
         _missing_samba("a Samba AD DC must run as root")
-    root = Path(tempfile.mkdtemp(prefix="samba-dc-"))
+    _remove_orphans()
+    root = Path(tempfile.mkdtemp(prefix=DIR_PREFIX))
+    (root / "owner.pid").write_text(str(os.getpid()))
     dc = SambaDC(root, _free_loopback_address())
     try:
         started = time.monotonic()

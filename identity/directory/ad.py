@@ -11,16 +11,20 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import unicodedata
 import uuid
 
 from ldap3 import BASE, MODIFY_ADD, MODIFY_DELETE, MODIFY_REPLACE, SUBTREE, Connection
-from pyasn1.codec.ber import encoder
-from pyasn1.type.namedtype import NamedType, NamedTypes
-from pyasn1.type.univ import Integer, Sequence
 
 from . import ad_entries, ad_errors
 from .ad_connection import CONNECTION_LOST, AdConfig, Connector, ServiceConnection, close_quietly
+from .ad_values import (
+    POLICY_HINTS_OID,
+    POLICY_HINTS_OLD_OID,
+    clean_identifier,
+    encode_password,
+    policy_hints_value,
+    sendable,
+)
 from .base import (
     DirectoryBackend,
     DirectoryError,
@@ -34,56 +38,8 @@ from .base import (
 
 logger = logging.getLogger("identity.directory.ad")
 
-#: Longer than any sAMAccountName (20), UPN or mail address worth a lookup.
-MAX_IDENTIFIER_LENGTH = 256
 POLICY_CACHE_SECONDS = 300
 PAGE_SIZE = 500
-
-# LDAP_SERVER_POLICY_HINTS_OID (Windows 2012 R2+) and its older draft
-# (LDAP_SERVER_POLICY_HINTS_DEPRECATED_OID, 2008 R2): make an admin reset obey
-# password history like a user's own change.
-POLICY_HINTS_OID = "1.2.840.113556.1.4.2239"
-POLICY_HINTS_OLD_OID = "1.2.840.113556.1.4.2066"
-
-
-class _PolicyHintsValue(Sequence):
-    componentType = NamedTypes(NamedType("flags", Integer()))
-
-
-def _policy_hints_value() -> bytes:
-    value = _PolicyHintsValue()
-    value["flags"] = 1  # LDAP_POLICY_HINT_ENFORCE_PASSWORD_HISTORY
-    return encoder.encode(value)  # BER SEQUENCE { INTEGER 1 }: 30 03 02 01 01
-
-
-def clean_identifier(value: str) -> str | None:
-    """``value`` stripped if it can be a user name, else None (empty, too long,
-    control characters, not encodable as UTF-8): refused without asking AD."""
-    value = (value or "").strip() if isinstance(value, str) else ""
-    if not value or len(value) > MAX_IDENTIFIER_LENGTH:
-        return None
-    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value):
-        return None
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return None
-    return value
-
-
-def _sendable(password: str) -> bool:
-    if not isinstance(password, str) or not password:
-        return False
-    try:
-        password.encode("utf-16-le")
-    except UnicodeEncodeError:  # lone surrogates (bytes that were not UTF-8)
-        return False
-    return True
-
-
-def encode_password(password: str) -> bytes:
-    """The unicodePwd value: the password in double quotes, UTF-16-LE."""
-    return f'"{password}"'.encode("utf-16-le")
 
 
 class ActiveDirectoryBackend(DirectoryBackend):
@@ -98,6 +54,7 @@ class ActiveDirectoryBackend(DirectoryBackend):
         self._policy: PasswordPolicy | None = None
         self._policy_read_at = 0.0
         self._hints_critical = True
+        self._warned_no_hints = False
         self._attributes = [*ad_entries.USER_ATTRIBUTES, *self.config.extra_attributes]
 
     # --- reading ---------------------------------------------------------
@@ -227,8 +184,8 @@ class ActiveDirectoryBackend(DirectoryBackend):
 
     # --- binding -----------------------------------------------------------
     def _bind_as(self, dn: str, password: str) -> tuple[Connection | None, dict]:
-        """Bind as ``dn`` on a fresh connection: (the bound connection, None) or
-        (None, the failed bind's result)."""
+        """Bind as ``dn`` on a fresh connection: (the bound connection, its
+        result) or (None, the failed bind's result)."""
         conn = self.connector.open(dn, password)
         try:
             bound = conn.bind()
@@ -250,7 +207,7 @@ class ActiveDirectoryBackend(DirectoryBackend):
 
     def authenticate(self, username: str, password: str) -> DirectoryUser:
         identifier = clean_identifier(username)
-        if identifier is None or not _sendable(password):
+        if identifier is None or not sendable(password):
             raise WrongPassword(detail="52e")
         user = self.find_user(identifier)
         if user is None:
@@ -272,7 +229,13 @@ class ActiveDirectoryBackend(DirectoryBackend):
         else:
             # Not advertised (Samba 4.17): sent anyway, but not as critical.
             oid, critical = POLICY_HINTS_OID, False
-        return [(oid, critical, _policy_hints_value())]
+            if not self._warned_no_hints:
+                self._warned_no_hints = True
+                logger.warning(
+                    "The directory does not advertise the password policy hints control: "
+                    "admin resets are not checked against password history"
+                )
+        return [(oid, critical, policy_hints_value())]
 
     def _refusal(self, result: dict, new_password: str, user, **checks) -> DirectoryError:
         error = ad_errors.write_error(result)
@@ -296,7 +259,7 @@ class ActiveDirectoryBackend(DirectoryBackend):
         enforce_history: bool = True,
         must_change: bool = False,
     ) -> None:
-        if not _sendable(new_password):
+        if not sendable(new_password):
             raise PolicyViolation(reason="too_short" if not new_password else "unknown")
         changes = {"unicodePwd": [(MODIFY_REPLACE, [encode_password(new_password)])]}
         controls = self._policy_hints() if enforce_history else None
@@ -333,13 +296,13 @@ class ActiveDirectoryBackend(DirectoryBackend):
 
     def change_password(self, username: str, old_password: str, new_password: str) -> DirectoryUser:
         identifier = clean_identifier(username)
-        if identifier is None or not _sendable(old_password):
+        if identifier is None or not sendable(old_password):
             raise WrongPassword(detail="52e")
         user = self.find_user(identifier)
         if user is None:
             self._decoy_bind(old_password)
             raise WrongPassword(detail="52e unknown user")
-        if not _sendable(new_password):
+        if not sendable(new_password):
             raise PolicyViolation(reason="too_short" if not new_password else "unknown")
         # Binding first proves the old password and tells locked/disabled apart
         # the way a login does. An expired or must-change password cannot bind

@@ -167,3 +167,17 @@ def test_backend_reconnects_by_itself_after_a_restart_while_idle(ad_directory, s
     samba_dc.stop()
     samba_dc.start()
     assert ad_directory.find_user(user["username"]).guid == user["guid"]
+
+
+def test_threads_share_the_service_connection_safely(ad_directory, samba_dc):
+    from concurrent.futures import ThreadPoolExecutor
+
+    names = [samba_dc.unique("thr") for _ in range(6)]
+    for name in names:
+        samba_dc.create_user(name, PASSWORD)
+    ad_directory.check()
+    shared = ad_directory.service._conn
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        found = list(pool.map(lambda n: ad_directory.find_user(n).username, names * 5))
+    assert found == names * 5
+    assert ad_directory.service._conn is shared

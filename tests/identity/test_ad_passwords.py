@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from identity.directory import (
     AccountDisabled,
     AccountLocked,
+    DirectoryError,
     MustChangePassword,
     PolicyViolation,
     WrongPassword,
 )
-from identity.directory.ad import POLICY_HINTS_OID
+from identity.directory.ad_values import POLICY_HINTS_OID
 
 pytestmark = pytest.mark.samba
 
@@ -85,14 +88,14 @@ def test_samba_does_not_advertise_the_policy_hints_control(ad_directory):
 def test_samba_refuses_the_policy_hints_control_sent_as_critical(samba_dc, ad_user):
     from ldap3 import MODIFY_REPLACE
 
-    from identity.directory.ad import _policy_hints_value, encode_password
+    from identity.directory.ad_values import encode_password, policy_hints_value
 
     user = ad_user()
     admin = samba_dc.ldap_admin()
     admin.modify(
         user.dn,
         {"unicodePwd": [(MODIFY_REPLACE, [encode_password(SECOND)])]},
-        controls=[(POLICY_HINTS_OID, True, _policy_hints_value())],
+        controls=[(POLICY_HINTS_OID, True, policy_hints_value())],
     )
     assert admin.result["description"] == "unavailableCriticalExtension"
 
@@ -229,3 +232,27 @@ def test_samba_accepts_a_password_containing_the_account_name(ad_directory, ad_u
     user = ad_user()
     ad_directory.set_password(user, f"{user.username}-X9")
     assert ad_directory.authenticate(user.username, f"{user.username}-X9").guid == user.guid
+
+
+def test_reset_announces_once_that_history_is_not_enforced_by_this_dc(
+    ad_directory, ad_user, caplog
+):
+    user = ad_user()
+    with caplog.at_level(logging.WARNING, logger="identity.directory.ad"):
+        ad_directory.set_password(user, SECOND)
+        ad_directory.set_password(user, THIRD)
+    warnings = [r for r in caplog.records if "policy hints" in r.getMessage()]
+    assert len(warnings) == 1
+
+
+def test_reset_without_the_delegated_right_is_a_logged_error(ad_directory, samba_dc, caplog):
+    # Users outside OU=Staff are not delegated to the service account.
+    name = samba_dc.unique("nodeleg")
+    samba_dc.create_user(name, PASSWORD, ou=f"CN=Users,{samba_dc.base_dn}")
+    user = ad_directory.find_user(name)
+    with caplog.at_level(logging.ERROR, logger="identity.directory.ad"):
+        with pytest.raises(DirectoryError) as caught:
+            ad_directory.set_password(user, SECOND)
+    assert type(caught.value) is DirectoryError
+    assert "insufficientAccessRights" in caught.value.detail
+    assert any(user.dn in r.getMessage() for r in caplog.records)
