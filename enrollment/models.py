@@ -33,3 +33,6 @@ class Enrollment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username or self.user_guid}: {self.service}"
+
+
+from .sms.models import SmsChallenge  # noqa: E402,F401  (Django looks for models here)

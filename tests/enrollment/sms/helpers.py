@@ -16,3 +16,15 @@ def last_code() -> str:
 def wrong_code(code: str) -> str:
     """A code of the same length that is not ``code``."""
     return f"{(int(code) + 1) % 10 ** len(code):0{len(code)}d}"
+
+
+def make_request(session=None, *, ip: str = "192.0.2.10"):
+    """A request with a (database) session, as a view would get it."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.test import RequestFactory
+
+    request = RequestFactory().post("/", REMOTE_ADDR=ip)
+    request.session = session if session is not None else SessionStore()
+    request.user = AnonymousUser()
+    return request

@@ -1,0 +1,51 @@
+"""System checks for the enrollment app."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+from django.utils.module_loading import import_string
+
+
+@register(Tags.security)
+def check_sms_backend(app_configs=None, **kwargs) -> list:
+    """The console and locmem SMS backends send nothing to a phone: refused
+    unless DEBUG or DEMO_MODE is on. A real backend must have its settings."""
+    from .sms import conf as sms_conf
+
+    path = sms_conf.backend_path()
+    try:
+        backend = import_string(path)
+    except ImportError as exc:
+        return [
+            Error(
+                f"SMS_BACKEND {path!r} cannot be imported: {exc}",
+                hint="Use e.g. enrollment.sms.gateways.FortySixElksBackend.",
+                id="enrollment.E001",
+            )
+        ]
+    problems: list = []
+    development = getattr(backend, "development_only", False)
+    if development and not (settings.DEBUG or getattr(settings, "DEMO_MODE", False)):
+        from .sms.gateways import LocmemBackend
+
+        # The test settings pick LocmemBackend on purpose: warn, but let commands run.
+        kind = Warning if issubclass(backend, LocmemBackend) else Error
+        problems.append(
+            kind(
+                f"SMS_BACKEND {path!r} delivers no SMS to any phone; users would never "
+                "get their codes.",
+                hint="Set SMS_BACKEND to a real gateway (46elks, Twilio, HTTP), "
+                "or DEMO_MODE=true for a demo.",
+                id="enrollment.W002" if kind is Warning else "enrollment.E002",
+            )
+        )
+    missing = getattr(backend, "missing_settings", lambda: [])()
+    if missing and not development:
+        problems.append(
+            Error(
+                f"SMS_BACKEND {path!r} needs these settings: {', '.join(missing)}.",
+                id="enrollment.E003",
+            )
+        )
+    return problems

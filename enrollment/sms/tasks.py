@@ -1,0 +1,31 @@
+"""Celery tasks of Mobilkod. Thin: each loads what it needs by id and calls a service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(ignore_result=True)
+def deliver_sms_code(challenge_id: str, generation: int, sealed_code: str) -> str:
+    """Send one generation of an SMS challenge's code (sealed: encrypted)."""
+    from .delivery import deliver_sms_challenge
+
+    return deliver_sms_challenge(
+        challenge_id=challenge_id, generation=generation, sealed_code=sealed_code
+    )
+
+
+@shared_task(ignore_result=True)
+def send_sms_notice(user_guid: str, text: str, kind: str = "notice") -> bool:
+    """Send a notice (no secrets in ``text``) to the user's enrolled number."""
+    from .notices import send_sms_notice as send
+
+    return send(user_guid=user_guid, text=text, kind=kind)
+
+
+@shared_task(ignore_result=True)
+def prune_sms_challenges() -> int:
+    """Remove old SMS challenges (daily, from celery beat)."""
+    from .challenges import prune_sms_challenges as prune
+
+    return prune()
