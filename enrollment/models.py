@@ -36,3 +36,8 @@ class Enrollment(models.Model):
 
 
 from .sms.models import SmsChallenge  # noqa: E402,F401  (Django looks for models here)
+
+
+# The helpdesk's models live with its code; importing them here registers them
+# in this app.
+from .helpdesk.models import EnrollmentReminder, HelpdeskAccess  # noqa: E402,F401

@@ -1,12 +1,39 @@
-"""The local user row that mirrors a directory user."""
+"""The local user row that mirrors a directory user, and the staff roles it gets."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 
 from .directory import DirectoryUser
+
+
+def staff_roles(dir_user: DirectoryUser) -> set[str]:
+    """The Django groups (``settings.DIRECTORY_GROUP_MAP``) the user's AD groups map to."""
+    return {
+        role
+        for role, ad_groups in settings.DIRECTORY_GROUP_MAP.items()
+        if dir_user.in_any_group(ad_groups)
+    }
+
+
+def ensure_role_groups() -> dict[str, Group]:
+    """Create the staff groups with exactly the permissions in
+    ``settings.STAFF_GROUP_PERMISSIONS``. Idempotent: run on every staff login,
+    so a changed setting applies at the next login."""
+    groups: dict[str, Group] = {}
+    for role in settings.DIRECTORY_GROUP_MAP:
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = Q(pk__in=[])
+        for dotted in settings.STAFF_GROUP_PERMISSIONS.get(role, ()):
+            app_label, _, codename = dotted.partition(".")
+            wanted |= Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.set(Permission.objects.filter(wanted))
+        groups[role] = group
+    return groups
 
 
 @transaction.atomic
@@ -16,6 +43,10 @@ def sync_local_user(dir_user: DirectoryUser):
     A renamed account keeps its row (and so its enrollments). If another row
     holds the name (an old account whose name was reused), that row is renamed
     out of the way: the GUID, not the name, says who is who.
+
+    Staff rights follow the AD groups at every login: members of a mapped AD
+    group are staff and in that Django group, and nobody from the directory is a
+    superuser (a superuser exists only through ``createsuperuser``).
     """
     User = get_user_model()
     user = User.objects.select_for_update().filter(directory_guid=dir_user.guid).first()
@@ -26,17 +57,28 @@ def sync_local_user(dir_user: DirectoryUser):
     if user is None:
         user = User(directory_guid=dir_user.guid)
         user.set_unusable_password()
-    is_admin = dir_user.in_any_group(settings.DIRECTORY_ADMIN_GROUPS)
-    is_staff = is_admin or dir_user.in_any_group(settings.DIRECTORY_STAFF_GROUPS)
+    roles = staff_roles(dir_user)
     user.username = dir_user.username
     user.display_name = dir_user.display_name[:256]
     user.first_name = dir_user.given_name[:150]
     user.email = dir_user.mail[:254]
-    user.is_staff = is_staff
-    user.is_superuser = is_admin
+    user.is_staff = bool(roles)
+    user.is_superuser = False
     user.is_active = not dir_user.disabled
     user.save()
+    _sync_role_groups(user, roles)
     return user
+
+
+def _sync_role_groups(user, roles: set[str]) -> None:
+    mapped = set(settings.DIRECTORY_GROUP_MAP)
+    if roles:
+        groups = ensure_role_groups()
+        user.groups.add(*(groups[r] for r in roles))
+    stale = mapped - roles
+    if stale:
+        # Only the mapped groups are ours to take away; others are left alone.
+        user.groups.remove(*Group.objects.filter(name__in=stale))
 
 
 def end_user_sessions(guid: str) -> bool:

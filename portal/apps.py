@@ -1,6 +1,21 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = "Självserviceportalen"
+    default = True
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """Django's admin with the helpdesk's site (``portal.admin.PortalAdminSite``)."""
+
+    default = False
+    default_site = "portal.admin.PortalAdminSite"
+
+    def ready(self):
+        super().ready()
+        # The helpdesk's periodic task is not in an app's tasks.py, so Celery's
+        # autodiscovery misses it: register it with the site that owns it.
+        import enrollment.helpdesk.tasks  # noqa: F401

@@ -29,7 +29,7 @@ INSTALLED_APPS = [
     "enrollment",
     "identity",
     "audit",
-    "django.contrib.admin",
+    "portal.apps.PortalAdminConfig",  # the helpdesk admin site (portal/admin.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -224,4 +224,55 @@ LOGIN_RATE_LIMITS = {
     "window": env_int("LOGIN_RATE_WINDOW", 300),
     "ip": env_int("LOGIN_RATE_PER_IP", 30),
     "user": env_int("LOGIN_RATE_PER_USER", 10),
+}
+
+# --- Helpdesk admin site, audit retention, enrollment reminders --------------
+# The Django group that members of these AD groups are put in at every login
+# (identity.users.sync_local_user). Both are staff; neither is a superuser.
+DIRECTORY_GROUP_MAP = {
+    "Helpdesk": DIRECTORY_STAFF_GROUPS,
+    "Portal admins": DIRECTORY_ADMIN_GROUPS,
+}
+_HELPDESK_PERMISSIONS = [
+    "enrollment.helpdesk_find_user",
+    "enrollment.helpdesk_unlock",
+    "enrollment.helpdesk_verify_caller",
+    "enrollment.view_coverage",
+    "enrollment.view_enrollment",
+    "enrollment.delete_enrollment",
+    "audit.view_auditevent",
+]
+# What each of those groups may do in the admin (created/updated at login).
+STAFF_GROUP_PERMISSIONS = {
+    "Helpdesk": _HELPDESK_PERMISSIONS,
+    "Portal admins": [
+        *_HELPDESK_PERMISSIONS,
+        "enrollment.view_enrollmentreminder",
+        "identity.view_user",
+        "auth.view_group",
+    ],
+}
+# Seconds the helpdesk's name search keeps the directory's user list.
+HELPDESK_SEARCH_CACHE_SECONDS = env_int("HELPDESK_SEARCH_CACHE_SECONDS", 60)
+# Audit events older than this are removed by `manage.py prune_audit` (nightly).
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
+# Reminders to enrol: members of this AD group (empty: every user) whose star
+# row is not full get an e-mail at most once per ENROLLMENT_REMINDER_DAYS (0: off).
+ENROLLMENT_REMINDER_GROUP = env_str("ENROLLMENT_REMINDER_GROUP", "")
+ENROLLMENT_REMINDER_DAYS = env_int("ENROLLMENT_REMINDER_DAYS", 30)
+# The portal's public address, for links in e-mail sent without a request
+# (reminders), e.g. https://losenord.example.se/
+PORTAL_URL = env_str("PORTAL_URL", "")
+
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {
+    "prune-audit": {
+        "task": "audit.tasks.prune_audit_events",
+        "schedule": crontab(hour=3, minute=17),
+    },
+    "send-enrollment-reminders": {
+        "task": "enrollment.helpdesk.tasks.send_enrollment_reminders",
+        "schedule": crontab(hour=9, minute=5, day_of_week="mon-fri"),
+    },
 }

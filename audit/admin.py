@@ -1,0 +1,277 @@
+"""The audit trail in the admin: read-only, filterable, exportable as CSV.
+
+Nobody (not even a superuser) adds, changes or deletes events here; they go
+only through ``audit.record`` and the retention job. Personal numbers that may
+have slipped into a text (a phone number typed as a username) are masked on
+every page and in the export.
+"""
+
+from __future__ import annotations
+
+import csv
+import ipaddress
+import json
+import re
+
+from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditEvent
+from .service import record
+
+# A free-standing number of nine digits or more, single spaces or dashes
+# allowed between them (phone numbers, personnummer; not dates, times or
+# GUIDs): all but the last two digits are masked.
+_LONG_NUMBER = re.compile(r"(?<![\w+-])\+?\d(?:[ -]?\d){8,}(?![\w:-])")
+# Spreadsheets run a cell that starts with one of these as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _mask_number(match: re.Match) -> str:
+    text = match.group(0)
+    digits = sum(c.isdigit() for c in text)
+    seen = 0
+    out = []
+    for c in text:
+        if c.isdigit():
+            seen += 1
+            out.append(c if seen > digits - 2 else "*")
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def mask_pii(text: str) -> str:
+    return _LONG_NUMBER.sub(_mask_number, text or "")
+
+
+def masked_details(event: AuditEvent) -> str:
+    return mask_pii(json.dumps(event.details or {}, ensure_ascii=False, sort_keys=True))
+
+
+def _csv_cell(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+class StaffModelAdmin(admin.ModelAdmin):
+    """Shows its app on the admin's index to staff with any permission in it.
+
+    Django asks ``user.has_module_perms()``, which the directory's auth backend
+    does not answer; the permissions themselves come from the staff groups.
+    """
+
+    def has_module_permission(self, request) -> bool:
+        prefix = f"{self.opts.app_label}."
+        user = request.user
+        return user.is_active and any(p.startswith(prefix) for p in user.get_all_permissions())
+
+
+class InputFilter(admin.SimpleListFilter):
+    """A list filter with a text box instead of links."""
+
+    template = "admin/audit/input_filter.html"
+
+    def lookups(self, request, model_admin):
+        return [("", "")]  # one placeholder: the filter shows
+
+    def get_facet_counts(self, pk_attname, filtered_qs):
+        return {}
+
+    def choices(self, changelist):
+        # The other active filters, kept as hidden inputs of the form.
+        params = changelist.get_filters_params()
+        yield {
+            "query_parts": [
+                (key, value)
+                for key, values in params.items()
+                if key != self.parameter_name
+                for value in (values if isinstance(values, list) else [values])
+            ]
+        }
+
+
+class SubjectFilter(InputFilter):
+    title = _("användare")
+    parameter_name = "subject"
+
+    def queryset(self, request, queryset):
+        value = (self.value() or "").strip()
+        if value:
+            return queryset.filter(Q(subject__iexact=value) | Q(subject_guid__iexact=value))
+        return queryset
+
+
+class ActorFilter(InputFilter):
+    title = _("utförd av")
+    parameter_name = "actor"
+
+    def queryset(self, request, queryset):
+        value = (self.value() or "").strip()
+        return queryset.filter(actor__iexact=value) if value else queryset
+
+
+class IpFilter(InputFilter):
+    title = _("IP-adress")
+    parameter_name = "ip"
+
+    def queryset(self, request, queryset):
+        value = (self.value() or "").strip()
+        if not value:
+            return queryset
+        try:
+            address = ipaddress.ip_address(value)
+        except ValueError:
+            return queryset.none()
+        return queryset.filter(ip_address=str(address))
+
+
+class ActionFilter(admin.SimpleListFilter):
+    title = _("händelse")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        actions = AuditEvent.objects.order_by("action").values_list("action", flat=True)
+        return [(a, a) for a in actions.distinct()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(StaffModelAdmin):
+    list_display = ["created_at", "action", "result", "actor_shown", "subject_shown", "ip_address"]
+    list_filter = [
+        ActionFilter,
+        "result",
+        ("created_at", admin.DateFieldListFilter),
+        SubjectFilter,
+        ActorFilter,
+        IpFilter,
+    ]
+    date_hierarchy = "created_at"
+    search_fields = ["subject", "actor", "action", "=subject_guid"]
+    fields = [
+        "created_at",
+        "action",
+        "result",
+        "actor_shown",
+        "subject_shown",
+        "subject_guid",
+        "ip_address",
+        "user_agent",
+        "details_shown",
+    ]
+    readonly_fields = fields
+    list_per_page = 100
+    show_facets = admin.ShowFacets.NEVER
+    actions = ["export_selected"]
+
+    @admin.display(description=_("utförd av"), ordering="actor")
+    def actor_shown(self, event: AuditEvent) -> str:
+        return mask_pii(event.actor)
+
+    @admin.display(description=_("användare"), ordering="subject")
+    def subject_shown(self, event: AuditEvent) -> str:
+        return mask_pii(event.subject)
+
+    @admin.display(description=_("detaljer"))
+    def details_shown(self, event: AuditEvent) -> str:
+        return format_html("<pre>{}</pre>", masked_details(event))
+
+    # --- read-only: events are written by audit.record() only ---------------
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    # --- CSV export -------------------------------------------------------
+    def get_urls(self):
+        export = path(
+            "export/",
+            self.admin_site.admin_view(self.export_view),
+            name="audit_auditevent_export",
+        )
+        return [export, *super().get_urls()]
+
+    def export_view(self, request):
+        """The events the change list shows with the same filters, as CSV."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            queryset = self.get_changelist_instance(request).get_queryset(request)
+        except IncorrectLookupParameters:
+            return HttpResponseBadRequest(_("Okända filter."))
+        return self._csv_response(request, queryset, scope="filtered")
+
+    @admin.action(description=_("Exportera markerade händelser som CSV"), permissions=["view"])
+    def export_selected(self, request, queryset):
+        return self._csv_response(request, queryset, scope="selected")
+
+    def _csv_response(self, request, queryset, *, scope: str):
+        filters = {k: v for k, v in request.GET.items() if k not in {"p", "o"}}
+        record(
+            action="audit.exported",
+            result="success",
+            request=request,
+            details={"scope": scope, "rows": queryset.count(), "filters": filters},
+        )
+        writer = csv.writer(_Echo())
+        header = [
+            "created_at",
+            "action",
+            "result",
+            "actor",
+            "subject",
+            "subject_guid",
+            "ip_address",
+            "user_agent",
+            "details",
+        ]
+
+        def rows():
+            yield "\ufeff"  # a BOM: Excel then reads the file as UTF-8
+            yield writer.writerow(header)
+            for event in queryset.order_by("-created_at", "-id").iterator(chunk_size=2000):
+                yield writer.writerow(
+                    [
+                        _csv_cell(v)
+                        for v in (
+                            timezone.localtime(event.created_at).isoformat(),
+                            event.action,
+                            event.result,
+                            mask_pii(event.actor),
+                            mask_pii(event.subject),
+                            event.subject_guid,
+                            event.ip_address,
+                            mask_pii(event.user_agent),
+                            masked_details(event),
+                        )
+                    ]
+                )
+
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
+        return response

@@ -1,0 +1,88 @@
+"""Enrollments in the admin: read-only and masked.
+
+The encrypted value and its hash never leave the database. Removing an
+enrollment needs a reason and tells the user, so it goes through the
+helpdesk's page, not Django's delete.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from audit.admin import StaffModelAdmin
+
+from .models import Enrollment, EnrollmentReminder
+from .registry import get_service
+
+
+class ReadOnlyAdmin(StaffModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(ReadOnlyAdmin):
+    list_display = [
+        "username",
+        "service_name",
+        "display",
+        "created_at",
+        "last_used_at",
+        "user_link",
+    ]
+    list_filter = ["service", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["username", "=user_guid", "display"]
+    # Never protected_value or value_hash.
+    fields = [
+        "username",
+        "user_guid",
+        "service_name",
+        "display",
+        "created_at",
+        "updated_at",
+        "last_used_at",
+        "user_link",
+    ]
+    readonly_fields = fields
+    show_facets = admin.ShowFacets.NEVER
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("protected_value", "value_hash")
+
+    @admin.display(description=_("identitetstjänst"), ordering="service")
+    def service_name(self, enrollment: Enrollment) -> str:
+        service = get_service(enrollment.service)
+        return str(service.name) if service else enrollment.service
+
+    @admin.display(description=_("helpdesk"))
+    def user_link(self, enrollment: Enrollment) -> str:
+        url = reverse("admin:helpdesk_user", kwargs={"guid": enrollment.user_guid})
+        return format_html(
+            '<a href="{}">{}<span class="visually-hidden"> {}</span></a>',
+            url,
+            _("Visa användaren"),
+            enrollment.username,
+        )
+
+
+@admin.register(EnrollmentReminder)
+class EnrollmentReminderAdmin(ReadOnlyAdmin):
+    list_display = ["username", "sent_at", "times_sent"]
+    search_fields = ["username", "=user_guid"]
+    fields = ["username", "user_guid", "sent_at", "times_sent"]
+    readonly_fields = fields
+    date_hierarchy = "sent_at"
