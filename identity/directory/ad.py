@@ -244,9 +244,8 @@ class ActiveDirectoryBackend(DirectoryBackend):
                 policy = self.password_policy()
             except DirectoryError:
                 return error
-            error.reason = ad_errors.infer_policy_reason(
-                new_password, policy=policy, user=user, **checks
-            )
+            reason = ad_errors.infer_policy_reason(new_password, policy=policy, user=user, **checks)
+            return PolicyViolation(reason=reason, detail=f"{error.detail} (reason inferred)")
         if type(error) is DirectoryError:
             logger.error("AD refused a password write on %s: %s", user.dn, error.detail)
         return error

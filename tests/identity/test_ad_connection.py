@@ -181,3 +181,31 @@ def test_threads_share_the_service_connection_safely(ad_directory, samba_dc):
         found = list(pool.map(lambda n: ad_directory.find_user(n).username, names * 5))
     assert found == names * 5
     assert ad_directory.service._conn is shared
+
+
+@pytest.fixture
+def silent_server():
+    """A TCP port that accepts connections and never says a word (a hung DC)."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    yield f"ldaps://127.0.0.1:{listener.getsockname()[1]}"
+    listener.close()
+
+
+def test_server_that_never_answers_times_out_as_unavailable(settings, ad_directory, silent_server):
+    settings.LDAP_TIMEOUT = 1
+    settings.LDAP_URLS = [silent_server]
+    with pytest.raises(DirectoryUnavailable) as caught:
+        get_directory().check()
+    assert "timed out" in caught.value.detail
+
+
+def test_server_that_never_answers_is_skipped_for_the_next(
+    settings, ad_directory, samba_dc, silent_server, user
+):
+    settings.LDAP_TIMEOUT = 1
+    settings.LDAP_URLS = [silent_server, samba_dc.url]
+    assert get_directory().authenticate(user["username"], PASSWORD).guid == user["guid"]
