@@ -6,7 +6,7 @@ from django.contrib.auth import login, logout
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -30,6 +30,14 @@ def _next_url(request) -> str:
     ):
         return target
     return reverse("home")
+
+
+def _change_password_url(form) -> str:
+    """The change-password page (reset app, found by URL name), with the name
+    the user typed filled in."""
+    url = reverse("change_password")
+    username = (form.data.get("username") or "").strip() if form.is_bound else ""
+    return f"{url}?{urlencode({'username': username[:256]})}" if username else url
 
 
 @sensitive_post_parameters("password")
@@ -62,6 +70,7 @@ def login_view(request):
             "error_code": error_code,
             "error_message": error_message,
             "offer_change_password": error_code in CHANGE_PASSWORD_CODES,
+            "change_password_url": _change_password_url(form),
             "next": request.POST.get("next") or request.GET.get("next") or "",
         },
         status=status,

@@ -57,9 +57,8 @@ def start_view(request, *, purpose: str):
         else:
             return HttpResponseRedirect(flow.return_url)
     status = 400 if (error or form.errors) else 200
-    return render(
-        request, "reset/start.html", {"form": form, "purpose": purpose, "error": error}, status
-    )
+    context = {"form": form, "purpose": purpose, "error": error}
+    return render(request, "reset/start.html", context, status=status)
 
 
 @never_cache
@@ -92,7 +91,7 @@ def _password_rules(flow: ProofFlow) -> dict | None:
 @never_cache
 def password_view(request, flow_id: str):
     flow = None
-    error = ""
+    error, error_status = "", 200
     try:
         flow = load_flow(request, flow_id, purpose="reset")
         check_step(request=request, flow=flow, step="password")
@@ -105,7 +104,7 @@ def password_view(request, flow_id: str):
             except PasswordRejected as exc:
                 form.add_failures(exc.failures)
             except DirectoryError as exc:
-                error = message_for(exc)
+                error, error_status = message_for(exc), 400 if exc.permanent else 503
             else:
                 request.session[_DONE_KEY] = {
                     "purpose": "reset",
@@ -117,7 +116,7 @@ def password_view(request, flow_id: str):
         return _refused(request, exc, purpose="reset", flow=flow)
     rules = _password_rules(flow)
     if rules is None and not error:
-        error = message_for(DirectoryUnavailable())
+        error, error_status = message_for(DirectoryUnavailable()), 503
     failed = error or form.errors
     return render(
         request,
@@ -129,7 +128,7 @@ def password_view(request, flow_id: str):
             "rules": rules,
             "rules_json": json.dumps(rules, ensure_ascii=False) if rules else "",
         },
-        status=400 if failed else 200,
+        status=error_status if error else 400 if failed else 200,
     )
 
 

@@ -1,0 +1,131 @@
+"""Fixtures of the reset tests: a demo user with Mobilkod enrolled, and
+helpers that walk a browser session through the flow with the real SMS pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from enrollment.crypto import encrypt, pii_hash
+from enrollment.services import save_enrollment
+from enrollment.sms.gateways import outbox
+from identity.models import DemoDirectoryUser
+
+OLD_PASSWORD = "Gammal-Hemlis-42"
+NEW_PASSWORD = "Tre-Gröna-Äpplen-9"
+PHONE = "+46701234512"
+
+
+@pytest.fixture(autouse=True)
+def _clean_outboxes():
+    outbox.clear()
+    yield
+    outbox.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(request):
+    """Rate limits, lockouts and flow locks live in the cache (a database table
+    in the tests): each test starts with none."""
+    if request.node.get_closest_marker("django_db") is None:
+        yield
+        return
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def enrol_sms(user, phone: str = PHONE):
+    return save_enrollment(
+        request=None,
+        user_guid=user.guid,
+        username=user.username,
+        service="sms",
+        display=f"{phone[:4]} ••• •• {phone[-2:]}",
+        protected_value=encrypt(phone),
+        value_hash=pii_hash(phone, purpose="phone"),
+    )
+
+
+def lock_demo_account(user) -> None:
+    """Lock the demo account as too many bad passwords would. (Set directly: the
+    demo backend's failed binds are counted inside the transaction that their
+    error rolls back, so it never locks by itself.)"""
+    DemoDirectoryUser.objects.filter(guid=user.guid).update(
+        locked_at=timezone.now(), bad_password_count=5
+    )
+
+
+@pytest.fixture
+def enrolled_user(demo_user):
+    enrol_sms(demo_user)
+    return demo_user
+
+
+class Walker:
+    """A browser session (Django's test client) walking the reset pages. Work
+    queued with ``transaction.on_commit`` (the SMS code, the notices) runs
+    when the request's transaction commits, as in production."""
+
+    def __init__(self, client, capture) -> None:
+        self.client = client
+        self.capture = capture
+
+    def post(self, url: str, data: dict | None = None, **extra):
+        with self.capture(execute=True):
+            return self.client.post(url, data or {}, **extra)
+
+    def get(self, url: str, **extra):
+        return self.client.get(url, **extra)
+
+    def start(self, username: str, purpose: str = "reset"):
+        return self.post(reverse(f"{purpose}_start"), {"username": username})
+
+    def start_flow(self, username: str, purpose: str = "reset") -> str:
+        """Start a flow; returns its id."""
+        response = self.start(username, purpose)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        return flow_id_of(response["Location"])
+
+    def prove_with_sms(self, flow_id: str, code: str | None = None):
+        """The real Mobilkod verify page: send a code, type it (from the outbox)."""
+        url = reverse("sms_verify", kwargs={"flow_id": flow_id})
+        sent = self.post(url, {"send": "1"})
+        assert sent.status_code == 302, sent.content.decode()[:2000]
+        return self.post(url, {"code": code or last_code()})
+
+    def proved_flow(self, username: str = "anna", purpose: str = "reset") -> str:
+        flow_id = self.start_flow(username, purpose)
+        response = self.prove_with_sms(flow_id)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert response["Location"] == prove_url(flow_id, purpose)
+        return flow_id
+
+    def set_password(self, flow_id: str, password: str, again: str | None = None, **extra):
+        data = {"new_password": password, "confirm_password": password if again is None else again}
+        return self.post(reverse("reset_password", kwargs={"flow_id": flow_id}), data | extra)
+
+    def unlock(self, flow_id: str):
+        return self.post(reverse("unlock_confirm", kwargs={"flow_id": flow_id}))
+
+
+@pytest.fixture
+def walker(client, django_capture_on_commit_callbacks):
+    return Walker(client, django_capture_on_commit_callbacks)
+
+
+def flow_id_of(url: str) -> str:
+    return url.rstrip("/").split("/")[-1]
+
+
+def prove_url(flow_id: str, purpose: str = "reset") -> str:
+    return reverse(f"{purpose}_prove", kwargs={"flow_id": flow_id})
+
+
+def last_code() -> str:
+    return re.search(r"\b(\d{6})\b", outbox[-1].text).group(1)
