@@ -6,6 +6,7 @@ from django.conf import settings
 
 DEFAULT_IDENTITY_SERVICES = [
     {"class": "enrollment.sms.service.SmsService", "weight": 1, "required": False},
+    {"class": "enrollment.bankid.service.BankIDService", "weight": 1, "required": False},
 ]
 
 

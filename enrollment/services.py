@@ -20,6 +20,7 @@ def save_enrollment(
     display: str,
     protected_value: str = "",
     value_hash: str = "",
+    ip_address: str | None = None,
 ) -> Enrollment:
     """Create or replace the user's enrollment of ``service``."""
     enrollment, created = Enrollment.objects.update_or_create(
@@ -39,6 +40,7 @@ def save_enrollment(
         subject=username,
         subject_guid=user_guid,
         details={"service": service, "display": display},
+        ip_address=ip_address,
     )
     return enrollment
 

@@ -11,3 +11,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Each identity service keeps its tasks in its own subpackage.
+app.autodiscover_tasks(["enrollment.bankid", "enrollment.sms"])

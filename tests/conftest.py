@@ -10,6 +10,25 @@ pytest_plugins = ["tests.worker", "tests.samba"]
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache(request, django_db_blocker):
+    """Every test starts with none of this run's cache keys (rate limits,
+    throttles, BankID poll marks). Redis is shared, so only keys with this
+    run's prefix are deleted; the database cache lives in the test database."""
+    from django.core.cache import cache
+
+    if type(cache).__name__ == "RedisCache":
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    elif "django_db_setup" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("django_db_setup")
+        with django_db_blocker.unblock():
+            cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _fresh_directory_backend():
     reset_directory()
     yield

@@ -13,6 +13,8 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-01234567
 os.environ.setdefault("PORTAL_DATA_DIR", tempfile.mkdtemp(prefix="portal-test-"))
 # A queue of our own, so a run never eats another run's tasks on a shared Redis.
 os.environ.setdefault("CELERY_TASK_DEFAULT_QUEUE", f"portal-test-{os.getpid()}")
+# Cache keys of our own, so a run never sees another run's rate limits on Redis.
+os.environ.setdefault("CACHE_KEY_PREFIX", f"test{os.getpid()}")
 os.environ.setdefault("DIRECTORY_BACKEND", "identity.directory.demo.DemoDirectoryBackend")
 os.environ.setdefault("STATIC_MANIFEST", "false")
 os.environ.setdefault("SESSION_COOKIE_SECURE", "false")

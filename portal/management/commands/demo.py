@@ -30,9 +30,9 @@ class Command(BaseCommand):
             certs = Path(settings.DATA_DIR) / "bankid-sim"
             env.update(
                 BANKID_URL=f"https://127.0.0.1:{SIM_PORT}/rp/v6.0/",
-                BANKID_CA_FILE=str(certs / "ca.pem"),
-                BANKID_CERT_FILE=str(certs / "rp-cert.pem"),
-                BANKID_KEY_FILE=str(certs / "rp-key.pem"),
+                BANKID_CA=str(certs / "ca.pem"),
+                BANKID_CERT=str(certs / "rp-cert.pem"),
+                BANKID_KEY=str(certs / "rp-key.pem"),
                 BANKID_SIMULATOR_PHONE_URL=f"http://127.0.0.1:{SIM_PHONE_PORT}/",
             )
             procs.append(
