@@ -11,6 +11,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("identity.urls")),
+    path("", include("enrollment.urls")),
     path("", include("reset.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

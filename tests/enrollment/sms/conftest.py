@@ -45,3 +45,11 @@ def login(client):
 @pytest.fixture
 def anna_client(client, demo_user, login):
     return login()
+
+
+@pytest.fixture
+def client_factory():
+    """Another browser: a new test client with its own session."""
+    from django.test import Client
+
+    return Client

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from enrollment.base import IdentityService
 from enrollment.sms.gateways import outbox
 
 
@@ -28,3 +29,12 @@ def make_request(session=None, *, ip: str = "192.0.2.10"):
     request.session = session if session is not None else SessionStore()
     request.user = AnonymousUser()
     return request
+
+
+class OtherService(IdentityService):
+    """Stand-in for another enrolled service (its own verify view is not under test)."""
+
+    key = "other"
+    name = "Annan tjänst"
+    enroll_url_name = "home"
+    verify_url_name = "sms_verify"  # any URL that takes a flow_id will do

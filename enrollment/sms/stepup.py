@@ -1,0 +1,64 @@
+"""Changing an enrolled service needs proof through another enrolled one.
+
+Generic over the service key, so every service's enroll view can use it: if
+the user already has ``service_key`` and also has another enrolled service,
+they must prove one of those in a "step_up" proof flow first. With no other
+service, the fresh password login (``fresh_login_required``) is enough.
+"""
+
+from __future__ import annotations
+
+from enrollment import proofs
+from enrollment.base import IdentityService
+from enrollment.registry import all_services
+from enrollment.stars import enrolled_keys
+
+_SESSION_KEY = "step_up_flows"
+
+
+def _flow_ids(request) -> dict:
+    return request.session.get(_SESSION_KEY) or {}
+
+
+def services_to_prove(request, *, user_guid: str, service_key: str) -> list[IdentityService]:
+    """The other enrolled services the user must prove one of before changing
+    ``service_key``; empty when no proof is needed (or it was just given)."""
+    keys = enrolled_keys(user_guid)
+    if service_key not in keys:
+        return []
+    others = [s for s in all_services() if s.key != service_key and s.key in keys]
+    if not others:
+        return []
+    flow = proofs.get_flow(request, _flow_ids(request).get(service_key, ""), purpose="step_up")
+    if flow and flow.user_guid == user_guid and any(s.key in flow.proved for s in others):
+        return []
+    return others
+
+
+def start_step_up(
+    request, *, user_guid: str, username: str, service_key: str, return_url: str
+) -> proofs.ProofFlow:
+    """The user's live step-up flow for ``service_key``, or a new one."""
+    flow = proofs.get_flow(request, _flow_ids(request).get(service_key, ""), purpose="step_up")
+    if flow is not None and flow.user_guid == user_guid:
+        return flow
+    flow = proofs.start_flow(
+        request,
+        purpose="step_up",
+        user_guid=user_guid,
+        username=username,
+        return_url=return_url,
+    )
+    flows = _flow_ids(request)
+    flows[service_key] = flow.id
+    request.session[_SESSION_KEY] = flows
+    return flow
+
+
+def finish_step_up(request, *, service_key: str) -> None:
+    """Forget the proof once the change is saved: the next change asks again."""
+    flows = _flow_ids(request)
+    flow_id = flows.pop(service_key, None)
+    if flow_id:
+        proofs.end_flow(request, flow_id)
+        request.session[_SESSION_KEY] = flows
