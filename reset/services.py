@@ -15,13 +15,13 @@ from django.db import transaction
 
 from audit.service import client_ip, record
 from enrollment.proofs import ProofFlow, end_flow
-from identity.directory import DirectoryError, DirectoryUser, get_directory
+from identity.directory import DirectoryError, DirectoryUser, PolicyViolation, get_directory
 from identity.directory.base import UserNotFound
 from identity.login import LoginRateLimited
 from identity.policy import Failure, blocking_failures, check_password_policy
 from identity.users import end_user_sessions
 
-from . import conf, protection
+from . import conf, history, protection
 from .flow import ResetRefused, require_proof
 from .notify import queue_password_notices
 
@@ -99,9 +99,8 @@ def reset_password(*, request, flow: ProofFlow, password: str) -> WriteResult:
     try:
         directory = get_directory()
         user = _current_user(flow)
-        failures = blocking_failures(
-            check_password_policy(password, user=user, policy=directory.password_policy())
-        )
+        policy = directory.password_policy()
+        failures = blocking_failures(check_password_policy(password, user=user, policy=policy))
         if failures:
             _audit(
                 request,
@@ -113,6 +112,10 @@ def reset_password(*, request, flow: ProofFlow, password: str) -> WriteResult:
                 rules=[f.code for f in failures],
             )
             raise PasswordRejected(failures)
+        row, digest = history.password_digest(user_guid=user.guid, password=password)
+        if history.was_used(row=row, digest=digest, depth=policy.history_length):
+            # Samba does not apply history to an admin reset: the portal does.
+            raise PolicyViolation(reason="history", detail="portal password history")
         directory.set_password(user, password, enforce_history=True)
     except DirectoryError as exc:
         _audit_directory_error(request, flow, exc, step="password")
@@ -139,6 +142,9 @@ def reset_password(*, request, flow: ProofFlow, password: str) -> WriteResult:
             was_locked=user.locked,
             unlocked=unlocked,
             unlock_error=unlock_error,
+        )
+        history.remember_password(
+            user_guid=user.guid, password=password, depth=policy.history_length, digest=digest
         )
         end_user_sessions(user.guid)
         notified = queue_password_notices(user=user, event="reset", ip=ip)
@@ -205,8 +211,9 @@ def change_password(
         known = directory.find_user(username)
         # An unknown name is checked like a known one: the answer must not tell.
         subject = known or DirectoryUser(guid="", dn="", username=username)
+        policy = directory.password_policy()
         failures = blocking_failures(
-            check_password_policy(new_password, user=subject, policy=directory.password_policy())
+            check_password_policy(new_password, user=subject, policy=policy)
         )
         if failures:
             _audit_change(
@@ -232,6 +239,9 @@ def change_password(
         raise
     with transaction.atomic():
         _audit_change(request, user.username, user.guid, "success")
+        history.remember_password(
+            user_guid=user.guid, password=new_password, depth=policy.history_length
+        )
         end_user_sessions(user.guid)
         if keep_session and getattr(request, "user", None) and request.user.is_authenticated:
             from django.contrib.auth import update_session_auth_hash

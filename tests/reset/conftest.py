@@ -27,7 +27,13 @@ def _clean_outboxes():
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache(request):
+def _cheap_history_hashes(settings):
+    # The portal's password history hashes slowly on purpose; tests need no such cost.
+    settings.RESET_HISTORY_ITERATIONS = 1000
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reset_cache(request):
     """Rate limits, lockouts and flow locks live in the cache (a database table
     in the tests): each test starts with none."""
     if request.node.get_closest_marker("django_db") is None:
@@ -129,3 +135,13 @@ def prove_url(flow_id: str, purpose: str = "reset") -> str:
 
 def last_code() -> str:
     return re.search(r"\b(\d{6})\b", outbox[-1].text).group(1)
+
+
+def pytest_terminal_summary(terminalreporter):
+    from . import test_samba
+
+    lines = test_samba.pytest_terminal_summary_lines()
+    if lines:
+        terminalreporter.write_sep("-", "Reset against Samba: server time")
+        for line in lines:
+            terminalreporter.write_line(line)
