@@ -13,7 +13,9 @@ import ipaddress
 import json
 import re
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -171,7 +173,7 @@ class AuditEventAdmin(StaffModelAdmin):
         "subject_shown",
         "subject_guid",
         "ip_address",
-        "user_agent",
+        "user_agent_shown",
         "details_shown",
     ]
     readonly_fields = fields
@@ -187,9 +189,47 @@ class AuditEventAdmin(StaffModelAdmin):
     def subject_shown(self, event: AuditEvent) -> str:
         return mask_pii(event.subject)
 
+    @admin.display(description=_("webbläsare"))
+    def user_agent_shown(self, event: AuditEvent) -> str:
+        return mask_pii(event.user_agent)
+
     @admin.display(description=_("detaljer"))
     def details_shown(self, event: AuditEvent) -> str:
         return format_html("<pre>{}</pre>", masked_details(event))
+
+    # --- the event's name (its subject may hold a number): masked everywhere --
+    def action_checkbox(self, obj):
+        checkbox = forms.CheckboxInput(
+            {
+                "class": "action-select",
+                "aria-label": format_html(
+                    _("Select this object for an action - {}"), mask_pii(str(obj))
+                ),
+            },
+            lambda value: False,
+        )
+        return checkbox.render(helpers.ACTION_CHECKBOX_NAME, str(obj.pk))
+
+    def _masked_name(self, object_id) -> str:
+        obj = self.get_object_or_none(object_id)
+        return mask_pii(str(obj)) if obj is not None else ""
+
+    def get_object_or_none(self, object_id):
+        return AuditEvent.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        name = self._masked_name(object_id)
+        extra = {"subtitle": name, "masked_name": name, **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra)
+
+    def history_view(self, request, object_id, extra_context=None):
+        name = self._masked_name(object_id)
+        extra = {
+            "title": _("Ändringshistorik: %s") % name,
+            "masked_name": name,
+            **(extra_context or {}),
+        }
+        return super().history_view(request, object_id, extra)
 
     # --- read-only: events are written by audit.record() only ---------------
     def has_add_permission(self, request) -> bool:

@@ -158,7 +158,16 @@ def unlock(request, guid: str):
 
 @permission_required("enrollment.helpdesk_verify_caller")
 def verify_caller(request, guid: str, method: str):
-    return caller.handle(request, guid=guid, method=method, render=render)
+    try:
+        return caller.handle(request, guid=guid, method=method, render=render)
+    except DirectoryError as exc:
+        return render(
+            request,
+            "helpdesk/user_missing.html",
+            {"error": message(exc.code)},
+            title=_("Kontrollera vem som ringer"),
+            status=404 if exc.code == "user_not_found" else 503,
+        )
 
 
 @permission_required("enrollment.view_coverage")
