@@ -1,9 +1,9 @@
-"""Browser tests: Playwright driving Debian's chromium, with an axe-core
-WCAG 2.1 A/AA check of every page a test visits.
+"""Browser tests: Playwright (pytest-playwright) driving Debian's chromium,
+with an axe-core WCAG 2.1 A/AA check of every page a test visits.
 
-Use the ``page`` fixture as usual; after each navigation call
-``a11y(page)`` (or let the fixture check the last page at the end). A page that
-was loaded but never checked fails the test.
+Use the ``page`` fixture as usual; after each navigation call ``a11y(page)``.
+The fixture checks the last page at the end, and a page that was loaded but
+never checked fails the test. Screenshots go to ``test-results/screenshots``.
 """
 
 from __future__ import annotations
@@ -45,6 +45,48 @@ def browser_type_launch_args(browser_type_launch_args):
             pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make test does)")
         pytest.skip(f"{CHROMIUM} is missing")
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def browser_language():
+    return "sv-SE"
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args, live_server, browser_language):
+    return {**browser_context_args, "locale": browser_language, "base_url": live_server.url}
+
+
+class A11yChecker:
+    """Runs axe-core (bundled by axe-playwright-python, no CDN) on a page."""
+
+    def __init__(self) -> None:
+        from axe_playwright_python.sync_playwright import Axe
+
+        self.axe = Axe()
+        self.unchecked: list[str] = []
+        self.checked: list[str] = []
+
+    def on_load(self, page) -> None:
+        self.unchecked.append(page.url)
+
+    def __call__(self, page) -> None:
+        """Check the page as it is now; fail on any WCAG 2.1 A/AA violation."""
+        page.wait_for_load_state("domcontentloaded")
+        results = self.axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        self.checked.append(page.url)
+        self.unchecked = [u for u in self.unchecked if u != page.url]
+        if results.violations_count:
+            pytest.fail(
+                f"axe found {results.violations_count} WCAG 2.1 A/AA violation(s) on "
+                f"{page.url}:\n{results.generate_report()}",
+                pytrace=False,
+            )
+
+
+@pytest.fixture
+def a11y():
+    return A11yChecker()
 
 
 @pytest.fixture
