@@ -9,7 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from identity.directory import AccountLocked, WrongPassword
+from identity.directory import AccountLocked, PasswordPolicy, PolicyViolation, WrongPassword
+from identity.policy import check_password_policy
 
 from .conftest import Walker, enrol_sms, last_code, prove_url
 from .test_start import normalised
@@ -222,3 +223,31 @@ def pytest_terminal_summary_lines() -> list[str]:
         f"last proof to password written in AD {t['write'] * 1000:.0f} ms"
         for t in TIMINGS
     ]
+
+
+@pytest.mark.parametrize("password", ["Ab1-xy😀", "Ab1-x😀"])
+def test_the_portal_counts_length_like_ad_with_characters_outside_the_bmp(
+    samba_dc, ad_directory, password
+):
+    """AD counts UTF-16 code units (an emoji is two), and so does the portal."""
+    name = samba_dc.unique("bmp")
+    samba_dc.create_user(name, PASSWORD)
+    user = ad_directory.find_user(name)
+    with samba_dc.policy(min_pwd_length=8):
+        policy = PasswordPolicy(min_length=8, complexity=True)
+        portal_says_short = any(
+            f.code == "too_short" for f in check_password_policy(password, user=user, policy=policy)
+        )
+        try:
+            ad_directory.set_password(user, password)
+            ad_says_short = False
+        except PolicyViolation as refused:
+            ad_says_short = refused.reason == "too_short"
+    assert portal_says_short == ad_says_short
+
+
+def test_a_password_with_an_emoji_is_reset_and_binds(walker, ad_directory, ad_user):
+    user = ad_user()
+    password = "Kaffe-😀-Bulle-7"
+    assert walker.set_password(walker.proved_flow(user.username), password).status_code == 302
+    assert ad_directory.authenticate(user.username, password).guid == user.guid
