@@ -17,6 +17,12 @@ from .coverage import DayActivity, Split
 WIDTH = 760
 
 
+def _n(value: float) -> str:
+    """A coordinate for an SVG attribute: a dot as decimal mark whatever the
+    language (templates would localize a float to ``12,5``)."""
+    return f"{value:.1f}".removesuffix(".0")
+
+
 def _nice_ceiling(value: int, ticks: int = 4) -> tuple[int, int]:
     """An axis maximum and tick step that are round numbers (1, 2, 5 × 10ⁿ)."""
     value = max(value, 1)
@@ -44,30 +50,30 @@ def activity_chart(days: Sequence[DayActivity]) -> dict:
             h = plot_h * value / top_value
             bars.append(
                 {
-                    "x": round(x0 + j * bar_w, 1),
-                    "y": round(top + plot_h - h, 1),
-                    "w": round(bar_w, 1),
-                    "h": round(h, 1),
+                    "x": _n(x0 + j * bar_w),
+                    "y": _n(top + plot_h - h),
+                    "w": _n(bar_w),
+                    "h": _n(h) if value else "",
                     "css": css,
                     "title": f"{date_format(day.day, 'j F')}: {name} {value}",
                 }
             )
         if i % 5 == 0 or i == len(days) - 1:
             labels.append(
-                {"x": round(left + i * slot + slot / 2, 1), "text": date_format(day.day, "j/n")}
+                {"x": _n(left + i * slot + slot / 2), "text": date_format(day.day, "j/n")}
             )
     ticks = [
-        {"y": round(top + plot_h - plot_h * v / top_value, 1), "text": v}
+        {"y": _n(top + plot_h - plot_h * v / top_value), "text": v}
         for v in range(0, top_value + 1, step)
     ]
     return {
         "width": WIDTH,
         "height": height,
         "left": left,
+        "tick_x": left - 6,
         "right": WIDTH - right,
         "baseline": top + plot_h,
         "label_y": top + plot_h + 18,
-        "legend_y": height - 8,
         "bars": bars,
         "labels": labels,
         "ticks": ticks,
@@ -87,13 +93,13 @@ def coverage_chart(splits: Sequence[Split]) -> dict:
         segments = []
         for part, css in ((split.full, "full"), (split.partial, "partial"), (split.none, "none")):
             w = plot_w * part / split.total if split.total else 0
-            segments.append({"x": round(x, 1), "w": round(w, 1), "css": css, "value": part})
+            segments.append({"x": _n(x), "w": _n(w) if part else "", "css": css, "value": part})
             x += w
         label = split.label if len(split.label) <= 30 else split.label[:29] + "…"
         rows.append(
             {
                 "y": y,
-                "text_y": y + row_h / 2 + 5,
+                "text_y": _n(y + row_h / 2 + 5),
                 "label": label,
                 "segments": segments,
                 "percent": split.full_percent,
@@ -102,10 +108,9 @@ def coverage_chart(splits: Sequence[Split]) -> dict:
         )
     return {
         "width": WIDTH,
-        "height": top + len(rows) * (row_h + gap) + 30,
+        "height": top + len(rows) * (row_h + gap),
         "label_x": label_w - 8,
         "value_x": WIDTH - right + 8,
         "row_h": row_h,
-        "legend_y": top + len(rows) * (row_h + gap) + 16,
         "rows": rows,
     }

@@ -11,7 +11,7 @@ from . import views
 
 def routes() -> list[tuple]:
     return [
-        ("helpdesk/", views.find_user, "helpdesk_find"),
+        ("helpdesk/search/", views.find_user, "helpdesk_find"),
         ("helpdesk/coverage/", views.coverage_view, "helpdesk_coverage"),
         ("helpdesk/user/<str:guid>/", views.user_detail, "helpdesk_user"),
         ("helpdesk/user/<str:guid>/unlock/", views.unlock, "helpdesk_unlock"),

@@ -1,0 +1,111 @@
+"""The helpdesk in the browser: find a caller's account and remove an enrollment.
+
+A helpdesk person is a demo-directory user in the AD group "Helpdesk" who logs
+in through the portal's own login page.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from enrollment.crypto import encrypt, pii_hash
+from enrollment.models import Enrollment
+from enrollment.services import save_enrollment
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "Helpdesk-Hemlis-42"
+
+
+@pytest.fixture
+def helena(demo_directory):
+    return demo_directory.create_user(
+        username="helena",
+        password=PASSWORD,
+        display_name="Helena Helpdesk",
+        mail="helena@demo.local",
+        groups=["Helpdesk"],
+    )
+
+
+@pytest.fixture
+def anna_with_mobilkod(demo_user):
+    save_enrollment(
+        request=None,
+        user_guid=demo_user.guid,
+        username="anna",
+        service="sms",
+        display="+46 70*** **12",
+        protected_value=encrypt("+46701234512"),
+        value_hash=pii_hash("+46701234512", purpose="phone"),
+    )
+    return demo_user
+
+
+def log_in_to_the_admin(page, a11y) -> None:
+    page.goto("/admin/")
+    expect(page).to_have_url(re.compile(r"/login/\?next=/admin/$"))
+    a11y(page)
+    page.locator("#id_username").fill("helena")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+    a11y(page)
+
+
+def test_helpdesk_finds_a_user_and_removes_an_enrollment(page, a11y, helena, anna_with_mobilkod):
+    log_in_to_the_admin(page, a11y)
+
+    page.get_by_role("link", name="Sök användare").first.click()
+    a11y(page)
+    page.get_by_label("Användarnamn, namn, e-post eller slutet av mobilnumret").fill("**12")
+    page.get_by_role("button", name="Sök").click()
+    expect(page.get_by_role("heading", name="1 träff")).to_be_visible()
+    a11y(page)
+
+    page.get_by_role("link", name="Anna Andersson").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Anna Andersson")
+    enrollments = page.locator("#enrollments")
+    expect(enrollments).to_contain_text("+46 70*** **12")
+    expect(page.get_by_role("img", name="1 av 2 stjärnor")).to_be_visible()
+    assert "701234512" not in page.content()
+    a11y(page)
+
+    page.get_by_role("link", name="Ta bort Mobilkod").click()
+    a11y(page)
+    page.get_by_role("button", name="Ta bort registreringen").click()
+    expect(page.get_by_role("alert")).to_contain_text("Rätta felet nedan.")
+    expect(page.get_by_text("Skriv varför registreringen tas bort.")).to_be_visible()
+    a11y(page)
+
+    page.get_by_label("Anledning").fill("Har bytt mobilnummer, ärende 4711")
+    page.get_by_role("button", name="Ta bort registreringen").click()
+    expect(page.get_by_text("Registreringen är borttagen och användaren har fått")).to_be_visible()
+    expect(
+        page.get_by_text("Användaren har inte registrerat någon identitetstjänst.")
+    ).to_be_visible()
+    a11y(page)
+
+    assert not Enrollment.objects.filter(user_guid=anna_with_mobilkod.guid).exists()
+    assert [m.to for m in mail.outbox] == [["anna.andersson@demo.local"]]
+
+
+def test_the_coverage_audit_and_caller_pages_pass_the_accessibility_check(
+    page, a11y, helena, anna_with_mobilkod
+):
+    log_in_to_the_admin(page, a11y)
+    page.get_by_role("link", name="Registreringsgrad").first.click()
+    expect(page.get_by_role("img", name="Registreringsgrad per organisationsenhet")).to_be_visible()
+    a11y(page)
+    page.goto("/admin/audit/auditevent/")
+    expect(page.locator("#result_list")).to_contain_text("login")
+    a11y(page)
+    page.goto(f"/admin/helpdesk/user/{anna_with_mobilkod.guid}/")
+    a11y(page)
+    page.get_by_role("link", name="Skicka en kod med Mobilkod").click()
+    expect(page.get_by_role("button", name="Skicka kod")).to_be_visible()
+    a11y(page)
