@@ -7,7 +7,7 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from enrollment.crypto import encrypt, pii_hash
 from enrollment.services import save_enrollment
@@ -24,6 +24,13 @@ def _clean_outboxes():
     outbox.clear()
     yield
     outbox.clear()
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    # A request to an /en/ page leaves English active in this thread.
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
