@@ -74,6 +74,17 @@ def lock_demo_account(user) -> None:
     )
 
 
+def unreachable_directory(settings) -> None:
+    """The real AD backend, pointed at a port where nothing answers: the
+    directory went down."""
+    settings.DIRECTORY_BACKEND = "identity.directory.ad.ActiveDirectoryBackend"
+    settings.LDAP_URLS = ["ldaps://127.0.0.1:1"]
+    settings.LDAP_BIND_DN = "CN=svc,DC=test,DC=local"
+    settings.LDAP_BIND_PASSWORD = "x"
+    settings.LDAP_BASE_DN = "DC=test,DC=local"
+    settings.LDAP_TIMEOUT = 2
+
+
 @pytest.fixture
 def enrolled_user(demo_user):
     enrol_sms(demo_user)

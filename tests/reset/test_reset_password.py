@@ -17,7 +17,7 @@ from reset import protection
 from reset.flow import ResetRefused
 from reset.services import reset_password
 
-from .conftest import NEW_PASSWORD, OLD_PASSWORD, lock_demo_account
+from .conftest import NEW_PASSWORD, OLD_PASSWORD, lock_demo_account, unreachable_directory
 
 pytestmark = pytest.mark.django_db
 
@@ -192,16 +192,6 @@ def test_a_tab_that_finds_another_one_writing_is_told_to_wait(walker, enrolled_u
     assert "annat fönster" in response.content.decode()
 
 
-def unreachable_directory(settings) -> None:
-    """The real AD backend, pointed at a port where nothing answers."""
-    settings.DIRECTORY_BACKEND = "identity.directory.ad.ActiveDirectoryBackend"
-    settings.LDAP_URLS = ["ldaps://127.0.0.1:1"]
-    settings.LDAP_BIND_DN = "CN=svc,DC=test,DC=local"
-    settings.LDAP_BIND_PASSWORD = "x"
-    settings.LDAP_BASE_DN = "DC=test,DC=local"
-    settings.LDAP_TIMEOUT = 2
-
-
 def test_a_directory_that_goes_down_after_the_proof_is_told(walker, enrolled_user, settings):
     flow_id = walker.proved_flow()
     unreachable_directory(settings)
@@ -227,3 +217,13 @@ def test_after_an_outage_the_user_retries_without_proving_again(
     walker.set_password(flow_id, NEW_PASSWORD)
     settings.DIRECTORY_BACKEND = backend
     assert walker.set_password(flow_id, NEW_PASSWORD).status_code == 302
+
+
+def test_a_directory_that_is_down_at_the_start_is_told_the_same_way_to_everyone(
+    walker, enrolled_user, settings
+):
+    unreachable_directory(settings)
+    known, unknown = walker.start("anna"), walker.start("okand")
+    assert known.status_code == unknown.status_code == 400
+    assert "Katalogtjänsten svarar inte just nu." in known.content.decode()
+    assert AuditEvent.objects.filter(action="reset.failed", result="error").count() == 2

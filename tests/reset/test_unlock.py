@@ -9,7 +9,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from enrollment.sms.gateways import outbox
 
-from .conftest import OLD_PASSWORD, lock_demo_account, prove_url
+from .conftest import OLD_PASSWORD, lock_demo_account, prove_url, unreachable_directory
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +68,16 @@ def test_the_unlock_url_takes_only_post(walker, locked_user, demo_directory):
 def test_the_done_page_without_an_unlock_goes_back_to_the_start(client, db):
     response = client.get(reverse("unlock_done"))
     assert response.status_code == 302 and response["Location"] == reverse("unlock_start")
+
+
+def test_a_directory_that_is_down_keeps_the_flow_for_another_try(
+    walker, locked_user, settings, demo_directory
+):
+    flow_id = walker.proved_flow(purpose="unlock")
+    backend = settings.DIRECTORY_BACKEND
+    unreachable_directory(settings)
+    response = walker.unlock(flow_id)
+    assert response.status_code == 503
+    assert "Katalogtjänsten svarar inte just nu." in response.content.decode()
+    settings.DIRECTORY_BACKEND = backend
+    assert walker.unlock(flow_id).status_code == 302
