@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from audit.service import record
@@ -156,6 +157,7 @@ def unlock(request, guid: str):
     return HttpResponseRedirect(_user_url(guid))
 
 
+@sensitive_post_parameters("personal_number", "code")
 @permission_required("enrollment.helpdesk_verify_caller")
 def verify_caller(request, guid: str, method: str):
     try:
