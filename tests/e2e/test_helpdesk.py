@@ -12,6 +12,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from enrollment.bankid.pnr import hash_personal_number
 from enrollment.crypto import encrypt, pii_hash
 from enrollment.models import Enrollment
 from enrollment.services import save_enrollment
@@ -94,7 +95,7 @@ def test_helpdesk_finds_a_user_and_removes_an_enrollment(page, a11y, helena, ann
     assert [m.to for m in mail.outbox] == [["anna.andersson@demo.local"]]
 
 
-def test_the_coverage_audit_and_caller_pages_pass_the_accessibility_check(
+def test_the_coverage_audit_and_caller_check_pages_pass_the_accessibility_check(
     page, a11y, helena, anna_with_mobilkod
 ):
     log_in_to_the_admin(page, a11y)
@@ -108,4 +109,15 @@ def test_the_coverage_audit_and_caller_pages_pass_the_accessibility_check(
     a11y(page)
     page.get_by_role("link", name="Skicka en kod med Mobilkod").click()
     expect(page.get_by_role("button", name="Skicka kod")).to_be_visible()
+    a11y(page)
+    save_enrollment(
+        request=None,
+        user_guid=anna_with_mobilkod.guid,
+        username="anna",
+        service="bankid",
+        display="Anna Andersson",
+        value_hash=hash_personal_number("199001012385"),
+    )
+    page.goto(f"/admin/helpdesk/user/{anna_with_mobilkod.guid}/verify/bankid/")
+    expect(page.get_by_label("Personnummer som den som ringer uppger")).to_be_visible()
     a11y(page)
