@@ -62,8 +62,8 @@ def test_after_a_reset_the_new_password_binds_and_the_old_one_fails(walker, ad_d
 def test_the_server_time_from_the_last_proof_to_the_password_in_ad_is_measured(
     walker, ad_directory, ad_user, settings, history_iterations
 ):
-    """Not an assertion on speed: the numbers are printed in the summary. The
-    portal's password history hashes at the production cost here."""
+    """Not an assertion on speed: the numbers are printed in the summary, with
+    the portal's password history hashing cheaply and at the production cost."""
     settings.RESET_HISTORY_ITERATIONS = history_iterations
     user = ad_user()
     flow_id = walker.start_flow(user.username)
@@ -72,7 +72,12 @@ def test_the_server_time_from_the_last_proof_to_the_password_in_ad_is_measured(
     started = time.perf_counter()
     walker.post(url, {"code": last_code()})
     proved = time.perf_counter()
-    response = walker.set_password(flow_id, NEW)
+    # Notices are queued after commit (to Celery in production): not run here.
+    with walker.capture(execute=False):
+        response = walker.client.post(
+            reverse("reset_password", kwargs={"flow_id": flow_id}),
+            {"new_password": NEW, "confirm_password": NEW},
+        )
     written = time.perf_counter()
     assert response.status_code == 302
     assert ad_directory.authenticate(user.username, NEW).guid == user.guid
