@@ -8,7 +8,6 @@ from functools import lru_cache
 
 import phonenumbers as pn
 from django.utils.translation import get_language
-from phonenumbers.geodata.locale import LOCALE_DATA
 
 from . import conf
 from .messages import message
@@ -131,8 +130,25 @@ def mask(e164: str) -> str:
     return f"+{country_code} {nsn[:2]}{'*' * first} {'*' * (stars - first)}{nsn[-2:]}"
 
 
+@lru_cache(maxsize=1)
+def _locale_data() -> dict[str, dict[str, str]]:
+    """phonenumbers' country names, loaded from their own module file:
+    ``import phonenumbers.geodata.locale`` would first run the package's
+    ``__init__``, which loads the whole geocoding database (about 100 MB in
+    every web and worker process) that the portal never uses."""
+    import importlib.util
+    from pathlib import Path
+
+    name = "phonenumbers.geodata.locale"
+    path = Path(pn.__file__).parent / "geodata" / "locale.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.LOCALE_DATA
+
+
 def country_name(region: str, language: str) -> str:
-    names = LOCALE_DATA.get(region)
+    names = _locale_data().get(region)
     if names is None:
         extra = _EXTRA_NAMES.get(region, {})
         return extra.get(language) or extra.get("en") or region
