@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import translation
 
 from enrollment.sms.gateways import outbox
 
@@ -25,7 +26,10 @@ def _clean_sms_state(settings, request):
             "db" if "transactional_db" not in request.fixturenames else "transactional_db"
         )
         cache.clear()
-    yield
+    # reverse() prefixes URLs with the active language, and a request to /en/...
+    # in an earlier test leaves English active in this thread: start from Swedish.
+    with translation.override("sv"):
+        yield
     outbox.clear()
 
 

@@ -27,9 +27,9 @@ def test_the_locmem_backend_only_warns(settings):
     assert ids(settings, SMS_BACKEND=locmem, DEBUG=False, DEMO_MODE=False) == ["enrollment.W002"]
 
 
-def test_a_real_backend_needs_its_credentials(settings):
+def test_a_real_backend_without_its_credentials_is_pointed_out(settings):
     elks = "enrollment.sms.gateways.FortySixElksBackend"
-    assert ids(settings, SMS_BACKEND=elks, SMS_46ELKS_USERNAME="") == ["enrollment.E003"]
+    assert ids(settings, SMS_BACKEND=elks, SMS_46ELKS_USERNAME="") == ["enrollment.I003"]
     assert ids(settings, SMS_46ELKS_USERNAME="u", SMS_46ELKS_PASSWORD="p") == []
 
 
