@@ -103,29 +103,41 @@ class DemoDirectoryBackend(DirectoryBackend):
         self._model().objects.exists()
 
     # --- binding -----------------------------------------------------------
-    @transaction.atomic
     def authenticate(self, username: str, password: str) -> DirectoryUser:
         row = self._lookup(username)
         if row is None or not password:
             raise WrongPassword(detail="52e")
-        row = self._model().objects.select_for_update().get(pk=row.pk)
-        if self._is_locked(row):
-            raise AccountLocked(detail="775")
-        if not check_password(password, row.password_hash):
-            row.bad_password_count += 1
-            threshold = self.policy.lockout_threshold
-            if threshold and row.bad_password_count >= threshold:
-                row.locked_at = timezone.now()
-            row.save(update_fields=["bad_password_count", "locked_at"])
-            raise WrongPassword(detail="52e")
-        if row.disabled:
-            raise AccountDisabled(detail="533")
-        if row.must_change_password:
-            raise MustChangePassword(detail="773")
-        if row.bad_password_count:
-            row.bad_password_count = 0
-            row.save(update_fields=["bad_password_count"])
+        # The failed-attempt count must be committed even though we then raise:
+        # decide inside the transaction, raise after it.
+        with transaction.atomic():
+            row = self._model().objects.select_for_update().get(pk=row.pk)
+            error = self._check_bind(row, password)
+            if error is None and row.bad_password_count:
+                row.bad_password_count = 0
+                row.save(update_fields=["bad_password_count"])
+        if error is not None:
+            raise error
         return self._to_user(row)
+
+    def _count_bad_password(self, row) -> None:
+        row.bad_password_count += 1
+        threshold = self.policy.lockout_threshold
+        if threshold and row.bad_password_count >= threshold:
+            row.locked_at = timezone.now()
+        row.save(update_fields=["bad_password_count", "locked_at"])
+
+    def _check_bind(self, row, password: str):
+        """The error a bind with ``password`` gets (AD's order), or None."""
+        if self._is_locked(row):
+            return AccountLocked(detail="775")
+        if not check_password(password, row.password_hash):
+            self._count_bad_password(row)
+            return WrongPassword(detail="52e")
+        if row.disabled:
+            return AccountDisabled(detail="533")
+        if row.must_change_password:
+            return MustChangePassword(detail="773")
+        return None
 
     # --- writing -----------------------------------------------------------
     def _check_policy(self, row, new_password: str, *, history: bool) -> None:
@@ -162,28 +174,21 @@ class DemoDirectoryBackend(DirectoryBackend):
         self._check_policy(row, new_password, history=enforce_history)
         self._write(row, new_password, must_change=must_change)
 
-    @transaction.atomic
     def change_password(self, username: str, old_password: str, new_password: str) -> DirectoryUser:
         row = self._lookup(username)
         if row is None:
             raise WrongPassword(detail="52e")
-        row = self._model().objects.select_for_update().get(pk=row.pk)
-        if self._is_locked(row):
-            raise AccountLocked(detail="775")
-        if not check_password(old_password or "", row.password_hash):
-            row.bad_password_count += 1
-            if (
-                self.policy.lockout_threshold
-                and row.bad_password_count >= self.policy.lockout_threshold
-            ):
-                row.locked_at = timezone.now()
-            row.save(update_fields=["bad_password_count", "locked_at"])
-            raise WrongPassword(detail="00000056")
-        if row.disabled:
-            raise AccountDisabled(detail="533")
-        self._check_policy(row, new_password, history=True)
-        row.bad_password_count = 0
-        self._write(row, new_password)
+        with transaction.atomic():
+            row = self._model().objects.select_for_update().get(pk=row.pk)
+            error = self._check_bind(row, old_password or "")
+            if isinstance(error, MustChangePassword):
+                error = None  # the point of the change
+            if error is None:
+                self._check_policy(row, new_password, history=True)
+                row.bad_password_count = 0
+                self._write(row, new_password)
+        if error is not None:
+            raise error
         return self._to_user(row)
 
     @transaction.atomic

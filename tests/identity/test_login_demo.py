@@ -23,3 +23,14 @@ def test_wrong_password_says_so_and_is_audited(client, demo_user):
     assert response.status_code == 400
     assert "Fel användarnamn eller lösenord." in response.content.decode()
     assert AuditEvent.objects.get(action="login").details["reason"] == "wrong_password"
+
+
+def test_the_demo_directory_locks_an_account_after_the_threshold(client, demo_user, demo_directory):
+    threshold = demo_directory.policy.lockout_threshold
+    for _ in range(threshold):
+        client.post(reverse("login"), {"username": "anna", "password": "fel"})
+    response = client.post(reverse("login"), {"username": "anna", "password": "Gammal-Hemlis-42"})
+    assert response.status_code == 400
+    assert "Ditt konto är låst" in response.content.decode()
+    newest = AuditEvent.objects.filter(action="login").first()
+    assert newest.details["reason"] == "account_locked"
