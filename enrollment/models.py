@@ -36,6 +36,7 @@ class Enrollment(models.Model):
 
 
 from .sms.models import SmsChallenge  # noqa: E402,F401  (Django looks for models here)
+from .bankid.models import BankIDOrder  # noqa: E402,F401
 
 
 # The helpdesk's models live with its code; importing them here registers them

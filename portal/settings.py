@@ -100,6 +100,8 @@ else:
         }
     }
 
+CACHES["default"]["KEY_PREFIX"] = env_str("CACHE_KEY_PREFIX", "portal")
+
 # --- Sessions and cookies ---------------------------------------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
@@ -143,6 +145,9 @@ LDAP_TLS_VALIDATE = env_bool("LDAP_TLS_VALIDATE", True)
 LDAP_TLS_SERVER_NAME = env_str("LDAP_TLS_SERVER_NAME", "")
 LDAP_TIMEOUT = env_int("LDAP_TIMEOUT", 5)
 LDAP_EXTRA_ATTRIBUTES = env_list("LDAP_EXTRA_ATTRIBUTES", [])
+_pnr_attribute = env_str("BANKID_DIRECTORY_ATTRIBUTE", "")
+if _pnr_attribute and _pnr_attribute not in LDAP_EXTRA_ATTRIBUTES:
+    LDAP_EXTRA_ATTRIBUTES.append(_pnr_attribute)
 DIRECTORY_STAFF_GROUPS = env_list("DIRECTORY_STAFF_GROUPS", ["Helpdesk"])
 DIRECTORY_ADMIN_GROUPS = env_list("DIRECTORY_ADMIN_GROUPS", ["Portal Admins"])
 
@@ -216,6 +221,21 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 # --- Portal features (app defaults live in each app's conf.py) --------------
 SMS_BACKEND = env_str("SMS_BACKEND", "enrollment.sms.gateways.ConsoleBackend")
 BANKID_BACKEND = env_str("BANKID_BACKEND", "enrollment.bankid.client.BankIDClient")
+# The RP API base URL (production, BankID's test server, or our simulator), the
+# RP certificate and key (a path, or the PEM itself, e.g. through BANKID_CERT_FILE),
+# and the CA that signs the server's certificate (BankID's own roots are built in).
+BANKID_URL = env_str("BANKID_URL", "https://appapi2.bankid.com/rp/v6.0/")
+BANKID_CERT = env_str("BANKID_CERT", "")
+BANKID_KEY = env_str("BANKID_KEY", "")
+BANKID_KEY_PASSWORD = env_str("BANKID_KEY_PASSWORD", "")
+BANKID_CA = env_str("BANKID_CA", "")
+BANKID_TIMEOUT = env_str("BANKID_TIMEOUT", "3.05,10")
+BANKID_COLLECT_INTERVAL = float(env_str("BANKID_COLLECT_INTERVAL", "2") or 2)
+BANKID_ABANDON_SECONDS = env_int("BANKID_ABANDON_SECONDS", 30)
+BANKID_ORDER_MAX_AGE = env_int("BANKID_ORDER_MAX_AGE", 600)
+# An AD attribute holding the user's personnummer (e.g. employeeNumber): when
+# set, only the BankID of that person can be enrolled for the account.
+BANKID_DIRECTORY_ATTRIBUTE = env_str("BANKID_DIRECTORY_ATTRIBUTE", "")
 # Key for encrypting phone numbers and hashing personnummer; derived from SECRET_KEY if unset.
 FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY", "")
 PII_HASH_KEY = env_str("PII_HASH_KEY", "")
@@ -276,3 +296,93 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=9, minute=5, day_of_week="mon-fri"),
     },
 }
+
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "bankid-expire-stale-orders": {
+            "task": "bankid.expire_stale",
+            "schedule": 60.0,
+        },
+        "sms-prune-challenges": {
+            "task": "enrollment.sms.tasks.prune_sms_challenges",
+            "schedule": crontab(hour=3, minute=41),
+        },
+    }
+)
+
+# --- App settings from the environment ---------------------------------------
+# Each app's conf.py holds the defaults (enrollment/sms/conf.py, identity/conf.py,
+# reset/conf.py, enrollment/conf.py); a variable set in the environment (or as
+# NAME_FILE) overrides it. Lists are comma-separated.
+_ENV_STR = [
+    "SMS_SENDER",
+    "SMS_DEFAULT_COUNTRY",
+    "SMS_46ELKS_URL",
+    "SMS_46ELKS_USERNAME",
+    "SMS_46ELKS_PASSWORD",
+    "SMS_TWILIO_BASE_URL",
+    "SMS_TWILIO_ACCOUNT_SID",
+    "SMS_TWILIO_AUTH_TOKEN",
+    "SMS_TWILIO_API_KEY_SID",
+    "SMS_TWILIO_FROM",
+    "SMS_TWILIO_MESSAGING_SERVICE_SID",
+    "SMS_HTTP_URL",
+    "SMS_HTTP_METHOD",
+    "SMS_HTTP_AUTH_HEADER",
+    "SMS_HTTP_CONTENT_TYPE",
+    "SMS_HTTP_BODY_TEMPLATE",
+    "SMS_HTTP_ID_FIELD",
+    "PASSWORD_BREACH_BACKEND",
+    "PASSWORD_BREACH_LIST_FILE",
+    "HELPDESK_CONTACT",
+]
+_ENV_INT = [
+    "SMS_RETRIES",
+    "SMS_CODE_LENGTH",
+    "SMS_CODE_VALIDITY",
+    "SMS_CODE_MAX_ATTEMPTS",
+    "SMS_RESEND_COOLDOWN",
+    "SMS_CHALLENGE_RETENTION",
+    "ENROLLMENT_STARS_FULL",
+    "RESET_STARS_REQUIRED",
+    "ENROLLMENT_FRESH_LOGIN_SECONDS",
+    "PROOF_FLOW_SECONDS",
+    "RESET_MAX_FAILED_PROOFS",
+    "RESET_LOCKOUT_SECONDS",
+    "RESET_WRITE_LOCK_SECONDS",
+    "RESET_HISTORY_ITERATIONS",
+    "PASSWORD_MAX_LENGTH",
+    "PASSWORD_MIN_ZXCVBN_SCORE",
+    "BANKID_POOL_SIZE",
+]
+_ENV_FLOAT = ["SMS_TIMEOUT", "SMS_CONNECT_TIMEOUT", "SMS_RETRY_BACKOFF"]
+_ENV_BOOL = ["RESET_UNLOCKS_ACCOUNT"]
+_ENV_LIST = ["SMS_ALLOWED_COUNTRIES", "PASSWORD_FORBIDDEN_WORDS"]
+for _name in _ENV_STR:
+    if env_str(_name) is not None:
+        globals()[_name] = env_str(_name)
+for _name in _ENV_INT:
+    if env_str(_name) is not None:
+        globals()[_name] = env_int(_name, 0)
+for _name in _ENV_FLOAT:
+    if env_str(_name) is not None:
+        globals()[_name] = float(env_str(_name))
+for _name in _ENV_BOOL:
+    if env_str(_name) is not None:
+        globals()[_name] = env_bool(_name)
+for _name in _ENV_LIST:
+    if env_str(_name) is not None:
+        globals()[_name] = env_list(_name)
+if env_str("IDENTITY_SERVICES_WEIGHTS"):
+    # "sms:1,bankid:2" sets each service's stars; "bankid:2:required" marks it required.
+    from enrollment.conf import DEFAULT_IDENTITY_SERVICES as _services
+
+    _weights = {}
+    for _item in env_list("IDENTITY_SERVICES_WEIGHTS"):
+        _key, _weight, *_flags = _item.split(":")
+        _weights[_key.strip()] = (int(_weight), "required" in _flags)
+    IDENTITY_SERVICES = [
+        {**_entry, "weight": _weights[_k][0], "required": _weights[_k][1]}
+        for _entry in _services
+        if (_k := _entry["class"].rsplit(".", 2)[-3].rsplit(".", 1)[-1]) in _weights
+    ]
