@@ -54,3 +54,29 @@ def demo_user(db, demo_directory):
         given_name="Anna",
         mobile="+46701234512",
     )
+
+
+@pytest.fixture(scope="session")
+def simulator(tmp_path_factory):
+    """The BankID simulator (RP API over mutual TLS, phone over HTTP), one per session."""
+    from enrollment.bankid.simulator import BankIDSimulator
+
+    sim = BankIDSimulator(tmp_path_factory.mktemp("bankid-sim-certs")).start()
+    yield sim
+    sim.stop()
+
+
+@pytest.fixture
+def sim(simulator):
+    """The simulator with no orders and its default settings."""
+    simulator.reset()
+    return simulator
+
+
+@pytest.fixture
+def bankid_settings(settings, sim):
+    """Point the portal's BankID client at the simulator."""
+    for key, value in sim.client_settings().items():
+        setattr(settings, key, value)
+    settings.BANKID_ABANDON_SECONDS = 60
+    return settings

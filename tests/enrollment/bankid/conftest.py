@@ -25,24 +25,11 @@ END_USER_IP = "192.0.2.10"
 
 
 @pytest.fixture(scope="session")
-def simulator(tmp_path_factory: pytest.TempPathFactory):
-    sim = BankIDSimulator(tmp_path_factory.mktemp("bankid-sim-certs")).start()
-    yield sim
-    sim.stop()
-
-
-@pytest.fixture(scope="session")
 def other_certs(tmp_path_factory: pytest.TempPathFactory):
     """A second, unrelated CA with its own server and client certificates."""
     from enrollment.bankid.simulator import ensure_certificates
 
     return ensure_certificates(tmp_path_factory.mktemp("other-ca"))
-
-
-@pytest.fixture
-def sim(simulator: BankIDSimulator) -> BankIDSimulator:
-    simulator.reset()
-    return simulator
 
 
 @pytest.fixture

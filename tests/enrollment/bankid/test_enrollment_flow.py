@@ -24,14 +24,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def bankid_settings(settings, sim):
-    for key, value in sim.client_settings().items():
-        setattr(settings, key, value)
-    settings.BANKID_ABANDON_SECONDS = 60
-    return settings
-
-
-@pytest.fixture
 def logged_in(client, demo_user, bankid_settings):
     response = client.post(reverse("login"), {"username": "anna", "password": "Gammal-Hemlis-42"})
     assert response.status_code == 302
