@@ -20,6 +20,11 @@ import segno
 from django.utils.translation import gettext_lazy as _
 
 DEFAULT_QR_LABEL = _("QR-kod för BankID. Skanna den med BankID-appen i din mobil.")
+#: The data mask, fixed: trying all eight and scoring each is 3/4 of the time
+#: of a QR code, and a new one is made on every status poll (every second per
+#: open order page). Any mask decodes; 2 is the one segno's scoring picks for
+#: about nine BankID payloads in ten (version 7-M), so those frames are unchanged.
+QR_MASK = 2
 
 Instant = float | dt.datetime
 
@@ -54,7 +59,7 @@ def qr_svg(payload: str, *, label: str | None = None, scale: int = 4) -> str:
     width/height attributes so that CSS sizes it (it keeps its viewBox).
     """
     text = str(label if label is not None else DEFAULT_QR_LABEL)
-    code = segno.make_qr(payload, error="m")
+    code = segno.make_qr(payload, error="m", mask=QR_MASK)
     svg = code.svg_inline(
         scale=scale, border=4, dark="#000", light="#fff", omitsize=True, title=text
     )
