@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import proofs
 from ..decorators import fresh_login_required
 from ..models import Enrollment
-from ..sms.stepup import services_to_prove, start_step_up
+from ..stepup import services_to_prove, start_step_up
 from .errors import BankIDError
 from .forms import PersonalNumberForm
 from .messages import user_message

@@ -21,7 +21,8 @@ from enrollment.decorators import fresh_login_required
 from enrollment.services import enrollment_for
 from identity.directory import DirectoryError, get_directory
 
-from . import conf, stepup
+from .. import stepup
+from . import conf
 from .challenges import SmsCooldown, get_challenge, resend_sms_code, status_of
 from .codes import CodeError
 from .enroll import begin_sms_enrollment, confirm_sms_enrollment, pending_enrollment_challenge
