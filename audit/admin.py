@@ -68,19 +68,6 @@ class _Echo:
         return value
 
 
-class StaffModelAdmin(admin.ModelAdmin):
-    """Shows its app on the admin's index to staff with any permission in it.
-
-    Django asks ``user.has_module_perms()``, which the directory's auth backend
-    does not answer; the permissions themselves come from the staff groups.
-    """
-
-    def has_module_permission(self, request) -> bool:
-        prefix = f"{self.opts.app_label}."
-        user = request.user
-        return user.is_active and any(p.startswith(prefix) for p in user.get_all_permissions())
-
-
 class InputFilter(admin.SimpleListFilter):
     """A list filter with a text box instead of links."""
 
@@ -153,7 +140,7 @@ class ActionFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(StaffModelAdmin):
+class AuditEventAdmin(admin.ModelAdmin):
     list_display = ["created_at", "action", "result", "actor_shown", "subject_shown", "ip_address"]
     list_filter = [
         ActionFilter,

@@ -12,13 +12,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from audit.admin import StaffModelAdmin
-
 from .models import Enrollment, EnrollmentReminder
 from .registry import get_service
 
 
-class ReadOnlyAdmin(StaffModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 

@@ -11,8 +11,6 @@ from django.contrib.auth import admin as auth_admin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
-from audit.admin import StaffModelAdmin
-
 from .models import User
 
 # Django's group admin, listed on the index for portal admins (who may only view).
@@ -20,12 +18,12 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class GroupAdmin(StaffModelAdmin, auth_admin.GroupAdmin):
+class GroupAdmin(auth_admin.GroupAdmin):
     pass
 
 
 @admin.register(User)
-class UserAdmin(StaffModelAdmin):
+class UserAdmin(admin.ModelAdmin):
     list_display = ["username", "display_name", "email", "is_staff", "role_names", "last_login"]
     list_filter = ["is_staff", "is_active", "groups"]
     search_fields = ["username", "display_name", "email", "=directory_guid"]

@@ -34,3 +34,9 @@ class DirectoryAuthBackend(BaseBackend):
 
     def has_perm(self, user_obj, perm, obj=None):
         return user_obj.is_active and perm in self.get_all_permissions(user_obj, obj)
+
+    def has_module_perms(self, user_obj, app_label):
+        """Whether the user has any permission in ``app_label`` (the admin index)."""
+        return user_obj.is_active and any(
+            perm.startswith(f"{app_label}.") for perm in self.get_all_permissions(user_obj)
+        )

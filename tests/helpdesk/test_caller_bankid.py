@@ -10,7 +10,7 @@ from enrollment.bankid.collect import collect_once
 from enrollment.bankid.models import BankIDOrder
 from enrollment.bankid.pnr import hash_personal_number
 from enrollment.services import save_enrollment
-from tests.enrollment.bankid.conftest import OTHER_PNR, PNR, sim, simulator  # noqa: F401
+from tests.enrollment.bankid.conftest import OTHER_PNR, PNR
 
 pytestmark = pytest.mark.django_db
 
