@@ -247,7 +247,8 @@ PII_HASH_KEY = env_str("PII_HASH_KEY", "")
 DEMO_MODE = env_bool("DEMO_MODE", False)
 LOGIN_RATE_LIMITS = {
     "window": env_int("LOGIN_RATE_WINDOW", 300),
-    "ip": env_int("LOGIN_RATE_PER_IP", 30),
+    # Generous: a whole office can share one address; the per-user limit is tight.
+    "ip": env_int("LOGIN_RATE_PER_IP", 300),
     "user": env_int("LOGIN_RATE_PER_USER", 10),
 }
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 
-DEFAULT_RATE_LIMITS = {"window": 15 * 60, "ip": 30, "user": 10}
-DEFAULT_CHANGE_RATE_LIMITS = {"window": 5 * 60, "ip": 30, "user": 10}
+# A whole office can share one address (NAT): the per-user limits are the tight ones.
+DEFAULT_RATE_LIMITS = {"window": 15 * 60, "ip": 300, "user": 10}
+DEFAULT_CHANGE_RATE_LIMITS = {"window": 5 * 60, "ip": 300, "user": 10}
 
 
 def _get(name: str, default):

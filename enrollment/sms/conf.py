@@ -74,10 +74,12 @@ def challenge_retention_seconds() -> int:
 # --- Rate limits: (attempts, window in seconds) -----------------------------------
 DEFAULT_RATE_LIMITS = {
     "send_user": (5, 15 * 60),
-    "send_ip": (10, 60 * 60),
+    # A whole office can share one address (NAT): the per-user and per-number
+    # limits are the tight ones.
+    "send_ip": (200, 60 * 60),
     "send_number": (5, 60 * 60),
     "verify_user": (10, 15 * 60),
-    "verify_ip": (50, 60 * 60),
+    "verify_ip": (1000, 60 * 60),
 }
 
 

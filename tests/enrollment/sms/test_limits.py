@@ -48,6 +48,33 @@ def test_codes_per_ip_address_are_limited(django_capture_on_commit_callbacks, se
     assert err.value.scope == "send_ip"
 
 
+def test_helpdesk_staff_are_counted_each_on_their_own_not_by_the_office_address(
+    django_capture_on_commit_callbacks, settings
+):
+    from django.contrib.auth import get_user_model
+
+    settings.SMS_RATE_LIMITS = {"send_ip": (2, 3600)}
+    staff = [
+        get_user_model().objects.create(username=f"hd{i}", is_staff=True, directory_guid=f"s{i}")
+        for i in range(2)
+    ]
+    for member in staff:
+        for i in range(2):
+            request = make_request()
+            request.user = member
+            send(
+                django_capture_on_commit_callbacks,
+                user=f"{member.pk}-{i}",
+                phone=f"+4670123450{i}",
+                request=request,
+            )
+    request = make_request()
+    request.user = staff[0]
+    with pytest.raises(SmsRateLimited) as err:
+        send(django_capture_on_commit_callbacks, user="x", phone="+46701234599", request=request)
+    assert err.value.scope == "send_ip"
+
+
 def test_codes_per_phone_number_are_limited(django_capture_on_commit_callbacks, settings):
     settings.SMS_RATE_LIMITS = {"send_number": (2, 3600)}
     for i in range(2):
