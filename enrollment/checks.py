@@ -52,3 +52,25 @@ def check_sms_backend(app_configs=None, **kwargs) -> list:
             )
         )
     return problems
+
+
+@register(Tags.security)
+def check_star_thresholds(app_configs=None, **kwargs) -> list:
+    """A reset must always need at least one proof."""
+    problems = []
+    for name, default in (("RESET_STARS_REQUIRED", 1), ("ENROLLMENT_STARS_FULL", 2)):
+        value = getattr(settings, name, default)
+        try:
+            ok = int(value) >= 1
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            problems.append(
+                Error(
+                    f"{name}={value!r}: it must be a whole number of at least 1.",
+                    hint="A reset without any proof of identity would let anyone reset any "
+                    "account; the portal counts it as 1.",
+                    id="enrollment.E010",
+                )
+            )
+    return problems

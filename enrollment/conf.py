@@ -15,13 +15,15 @@ def identity_services() -> list[dict]:
 
 
 def stars_full() -> int:
-    """Stars that fill the star row (fully enrolled)."""
-    return int(getattr(settings, "ENROLLMENT_STARS_FULL", 2))
+    """Stars that fill the star row (fully enrolled); at least 1."""
+    return max(1, int(getattr(settings, "ENROLLMENT_STARS_FULL", 2) or 0))
 
 
 def stars_to_reset() -> int:
-    """Stars a user must collect to reset a password (never more than ``stars_full``)."""
-    return min(int(getattr(settings, "RESET_STARS_REQUIRED", 1)), stars_full())
+    """Stars a user must collect to reset a password: at least 1 (a reset
+    always needs a proof, whatever the settings say) and never more than
+    ``stars_full``. The system check enrollment.E010 reports a setting below 1."""
+    return max(1, min(int(getattr(settings, "RESET_STARS_REQUIRED", 1) or 0), stars_full()))
 
 
 def fresh_login_seconds() -> int:

@@ -218,10 +218,21 @@ LOGGING = {
 }
 
 # --- Mail -------------------------------------------------------------------
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# SMTP in production; the demo (and DEBUG) print mail to the console.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG or env_bool("DEMO_MODE", False)
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@localhost")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 
 # --- Portal features (app defaults live in each app's conf.py) --------------
 SMS_BACKEND = env_str("SMS_BACKEND", "enrollment.sms.gateways.ConsoleBackend")
@@ -309,6 +320,10 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "bankid.expire_stale",
             "schedule": 60.0,
         },
+        "clear-expired-sessions": {
+            "task": "portal.clear_expired_sessions",
+            "schedule": crontab(hour=4, minute=7),
+        },
         "sms-prune-challenges": {
             "task": "enrollment.sms.tasks.prune_sms_challenges",
             "schedule": crontab(hour=3, minute=41),
@@ -344,6 +359,7 @@ _ENV_STR = [
 ]
 _ENV_INT = [
     "SMS_RETRIES",
+    "BANKID_ORDER_RETENTION_DAYS",
     "SMS_CODE_LENGTH",
     "SMS_CODE_VALIDITY",
     "SMS_CODE_MAX_ATTEMPTS",
@@ -368,13 +384,13 @@ for _name in _ENV_STR:
     if env_str(_name) is not None:
         globals()[_name] = env_str(_name)
 for _name in _ENV_INT:
-    if env_str(_name) is not None:
+    if env_str(_name):
         globals()[_name] = env_int(_name, 0)
 for _name in _ENV_FLOAT:
-    if env_str(_name) is not None:
+    if env_str(_name):
         globals()[_name] = float(env_str(_name))
 for _name in _ENV_BOOL:
-    if env_str(_name) is not None:
+    if env_str(_name):
         globals()[_name] = env_bool(_name)
 for _name in _ENV_LIST:
     if env_str(_name) is not None:

@@ -158,7 +158,13 @@ def _enroll(order: BankIDOrder, person_hash: str, name: str) -> str:
 
 
 def expire_stale_orders() -> int:
-    """Cancel pending orders older than ``BANKID_ORDER_MAX_AGE`` (run by beat)."""
+    """Cancel pending orders older than ``BANKID_ORDER_MAX_AGE``, and forget
+    finished ones (names, addresses) after ``BANKID_ORDER_RETENTION_DAYS``: the
+    audit trail keeps what happened. Run by beat every minute."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     from .orders import max_age_seconds
 
     cutoff = time.time() - max_age_seconds()
@@ -166,4 +172,8 @@ def expire_stale_orders() -> int:
     for order in BankIDOrder.objects.filter(status=Status.PENDING, started_at__lt=cutoff):
         cancel_order(order=order, reason="expired")
         count += 1
+    days = int(getattr(settings, "BANKID_ORDER_RETENTION_DAYS", 7))
+    BankIDOrder.objects.exclude(status=Status.PENDING).filter(
+        created_at__lt=timezone.now() - timedelta(days=days)
+    ).delete()
     return count

@@ -313,3 +313,24 @@ def test_bankid_proves_identity_in_a_proof_flow_only_for_the_enrolled_person(
     assert status(client, order)["next"] == "/reset/x/"
     request.session = client.session
     assert "bankid" in proofs.get_flow(request, flow.id).proved
+
+
+def test_the_sweeper_expires_old_pending_orders_and_forgets_old_finished_ones(
+    logged_in, sim, settings
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from enrollment.bankid.collect import expire_stale_orders
+
+    pending = start_enrollment(logged_in)
+    BankIDOrder.objects.filter(pk=pending.pk).update(started_at=pending.started_at - 3600)
+    old = BankIDOrder.objects.create(
+        purpose="enroll", session_key="x", order_ref="old", started_at=0, status="complete"
+    )
+    BankIDOrder.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=30))
+    settings.BANKID_ORDER_RETENTION_DAYS = 7
+    assert expire_stale_orders() == 1
+    assert BankIDOrder.objects.get(pk=pending.pk).status == "expired"
+    assert not BankIDOrder.objects.filter(pk=old.pk).exists()
