@@ -68,6 +68,25 @@ class _Echo:
         return value
 
 
+class ReadOnlyModelAdmin(admin.ModelAdmin):
+    """An admin that shows and never changes: what the portal's services
+    write (audit events, enrollments) is not edited by hand."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
 class InputFilter(admin.SimpleListFilter):
     """A list filter with a text box instead of links."""
 
@@ -140,7 +159,7 @@ class ActionFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyModelAdmin):
     list_display = ["created_at", "action", "result", "actor_shown", "subject_shown", "ip_address"]
     list_filter = [
         ActionFilter,
@@ -217,21 +236,6 @@ class AuditEventAdmin(admin.ModelAdmin):
             **(extra_context or {}),
         }
         return super().history_view(request, object_id, extra)
-
-    # --- read-only: events are written by audit.record() only ---------------
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
 
     # --- CSV export -------------------------------------------------------
     def get_urls(self):

@@ -12,28 +12,14 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin import ReadOnlyModelAdmin
+
 from .models import Enrollment, EnrollmentReminder
 from .registry import get_service
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
-
-
 @admin.register(Enrollment)
-class EnrollmentAdmin(ReadOnlyAdmin):
+class EnrollmentAdmin(ReadOnlyModelAdmin):
     list_display = [
         "username",
         "service_name",
@@ -78,7 +64,7 @@ class EnrollmentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(EnrollmentReminder)
-class EnrollmentReminderAdmin(ReadOnlyAdmin):
+class EnrollmentReminderAdmin(ReadOnlyModelAdmin):
     list_display = ["username", "sent_at", "times_sent"]
     search_fields = ["username", "=user_guid"]
     fields = ["username", "user_guid", "sent_at", "times_sent"]

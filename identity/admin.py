@@ -11,6 +11,8 @@ from django.contrib.auth import admin as auth_admin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin import ReadOnlyModelAdmin
+
 from .models import User
 
 # Django's group admin, listed on the index for portal admins (who may only view).
@@ -23,7 +25,7 @@ class GroupAdmin(auth_admin.GroupAdmin):
 
 
 @admin.register(User)
-class UserAdmin(admin.ModelAdmin):
+class UserAdmin(ReadOnlyModelAdmin):
     list_display = ["username", "display_name", "email", "is_staff", "role_names", "last_login"]
     list_filter = ["is_staff", "is_active", "groups"]
     search_fields = ["username", "display_name", "email", "=directory_guid"]
@@ -48,15 +50,3 @@ class UserAdmin(admin.ModelAdmin):
     @admin.display(description=_("roller"))
     def role_names(self, user: User) -> str:
         return ", ".join(sorted(g.name for g in user.groups.all())) or "–"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def get_actions(self, request):
-        return {}
