@@ -129,6 +129,34 @@ def _in_process_cpu(stack, count: int) -> dict:
     }
 
 
+def _measure(stack, worker, count: int, refs: list, *, interval: float, window: float) -> dict:
+    """One window: lag at the simulator, CPU of the worker and of the simulator."""
+    cpu0 = procs.tree_cpu_seconds(worker.pid)
+    sim0 = procs.cpu_seconds(stack.sim.pid)
+    busy0 = procs.machine_busy()
+    t0 = time.monotonic()
+    time.sleep(window)
+    t1 = time.monotonic()
+    cpu1 = procs.tree_cpu_seconds(worker.pid)
+    sim1 = procs.cpu_seconds(stack.sim.pid)
+    busy1 = procs.machine_busy()
+    lag = stack.sim_command(cmd="lag", t0=t0, t1=t1, interval=interval, refs=refs)
+    collects = max(1, lag["collects"])
+    step = {
+        "orders": count,
+        **{k: (round(v, 3) if isinstance(v, float) else v) for k, v in lag.items()},
+        "worker_cpu_ms_per_collect": round((cpu1 - cpu0) / collects * 1000, 3),
+        "worker_cpu_cores": round((cpu1 - cpu0) / (t1 - t0), 2),
+        "simulator_cpu_ms_per_collect": round((sim1 - sim0) / collects * 1000, 3),
+        "simulator_cpu_cores": round((sim1 - sim0) / (t1 - t0), 2),
+        "machine_busy": round((busy1[0] - busy0[0]) / max(1, busy1[1] - busy0[1]), 2),
+    }
+    step["ok"] = bool(
+        lag["lag_p99"] is not None and lag["lag_p99"] < MAX_P99_LAG and lag["never_collected"] == 0
+    )
+    return step
+
+
 def run(stack, *, smoke: bool) -> dict:
     from django.conf import settings
 
@@ -155,35 +183,18 @@ def run(stack, *, smoke: bool) -> dict:
             refs += [o.order_ref for o in new]
             time.sleep(settle)
             _mark_polled(live)
-            cpu0 = procs.tree_cpu_seconds(worker.pid)
-            sim0 = procs.cpu_seconds(stack.sim.pid)
-            busy0 = procs.machine_busy()
-            t0 = time.monotonic()
-            time.sleep(window)
-            t1 = time.monotonic()
-            cpu1 = procs.tree_cpu_seconds(worker.pid)
-            sim1 = procs.cpu_seconds(stack.sim.pid)
-            busy1 = procs.machine_busy()
-            lag = stack.sim_command(cmd="lag", t0=t0, t1=t1, interval=interval, refs=refs)
-            collects = max(1, lag["collects"])
-            step = {
-                "orders": count,
-                **{k: (round(v, 3) if isinstance(v, float) else v) for k, v in lag.items()},
-                "worker_cpu_ms_per_collect": round((cpu1 - cpu0) / collects * 1000, 3),
-                "worker_cpu_cores": round((cpu1 - cpu0) / (t1 - t0), 2),
-                "simulator_cpu_ms_per_collect": round((sim1 - sim0) / collects * 1000, 3),
-                "simulator_cpu_cores": round((sim1 - sim0) / (t1 - t0), 2),
-                "machine_busy": round((busy1[0] - busy0[0]) / max(1, busy1[1] - busy0[1]), 2),
-            }
-            step["ok"] = bool(
-                lag["lag_p99"] is not None
-                and lag["lag_p99"] < MAX_P99_LAG
-                and lag["never_collected"] == 0
-            )
+            step = _measure(stack, worker, count, refs, interval=interval, window=window)
+            if not step["ok"]:
+                # The machine is shared: a step fails only if a second look fails too.
+                _mark_polled(live)
+                step = {
+                    **_measure(stack, worker, count, refs, interval=interval, window=window),
+                    "first_look": step,
+                }
             results.append(step)
             print(
-                f"  collect capacity: {count:5d} orders: {lag['collects_per_s']:7.1f} collects/s "
-                f"(want {lag['expected_per_s']:.0f}), p99 lag {lag['lag_p99']:.3f} s, "
+                f"  collect capacity: {count:5d} orders: {step['collects_per_s']:7.1f} collects/s "
+                f"(want {step['expected_per_s']:.0f}), p99 lag {step['lag_p99']:.3f} s, "
                 f"worker {step['worker_cpu_ms_per_collect']:.2f} ms CPU/collect, "
                 f"machine {step['machine_busy']:.0%} busy",
                 flush=True,

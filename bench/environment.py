@@ -271,9 +271,13 @@ class Stack:
         return env
 
     # --- the portal's processes --------------------------------------------------
-    def start_web(self, *, workers: int) -> tuple[procs.Managed, int]:
-        """gunicorn with the production command line (docker-compose.yml) on loopback."""
+    def start_web(self, *, workers: int, application_name: str = "") -> tuple[procs.Managed, int]:
+        """gunicorn with the production command line (docker-compose.yml) on loopback.
+        ``application_name`` tags its database connections (see status_poll)."""
         port = procs.free_port()
+        env = dict(self.env)
+        if application_name:
+            env["DATABASE_URL"] = f"{self.database_url()}?application_name={application_name}"
         web = procs.Managed(
             "gunicorn",
             [
@@ -286,7 +290,7 @@ class Stack:
                 "--workers",
                 str(workers),
             ],
-            env=self.env,
+            env=env,
             cwd=ROOT,
             log=self.tmp / f"gunicorn-{port}.log",
         ).start()

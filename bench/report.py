@@ -147,7 +147,7 @@ def section_details(results: dict) -> str:
             f"light load p50/p99 {s['product']['light_p50_ms']}/{s['product']['light_p99_ms']} ms "
             f"vs {s['baseline']['light_p50_ms']}/{s['baseline']['light_p99_ms']} ms; "
             f"{w['query_log']['queries_per_poll']} queries/poll; under load "
-            f"{w['under_load']['attributed_to_polls']} rows written by "
+            f"{w['under_load']['rows_written_by_web']} rows written by "
             f"{w['under_load']['polls']} polls "
             f"({w['under_load']['stalled_chain_restarts']} stalled-chain restarts); what-if QR "
             f"drawn in the browser: {s['what_if_qr_drawn_in_browser']['rps']:,.0f} req/s = "

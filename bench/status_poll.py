@@ -9,17 +9,18 @@ JSON of the same size, on the same gunicorn with the same settings and
 middleware. While the status endpoint is under load, the RSS of the web and
 worker processes is sampled.
 
-Database writes per poll are counted twice: exactly, with Django's query log
-around single polls in this process; and under load, from PostgreSQL's
-statistics (rows inserted/updated/deleted in the bench's tables), minus the
-one row update each collect makes.
+Database writes per poll are counted twice, exactly: with Django's query log
+around single polls in this process; and under load, by a row trigger the
+bench puts on every table of its own database for the duration of the rounds,
+counting the rows the web processes (and only they: their connections carry
+their own application_name) insert, update or delete.
 """
 
 from __future__ import annotations
 
+import contextlib
 import statistics
 import threading
-import time
 import uuid
 
 from . import loadgen, procs
@@ -95,18 +96,52 @@ def _single_poll_queries(sessions: list[dict], polls: int) -> dict:
     }
 
 
-def _pg_snapshot() -> dict:
-    from django.db import connection
-    from django.db.models import Sum
+WEB_APPLICATION_NAME = "bench-web"
 
-    from enrollment.bankid.models import BankIDOrder
+
+def _count_web_writes(on: bool) -> None:
+    """Install (or remove) the row triggers that count the web processes' writes."""
+    from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables")
-        tables = dict(cursor.fetchall())
-    total = sum(tables.values())
-    collects = BankIDOrder.objects.aggregate(n=Sum("collect_count"))["n"] or 0
-    return {"rows_written": total, "tables": tables, "collects": collects}
+        cursor.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+            "AND tablename NOT IN ('bench_web_writes', 'django_migrations')"
+        )
+        tables = [row[0] for row in cursor.fetchall()]
+        if not on:
+            for table in tables:
+                cursor.execute(f'DROP TRIGGER IF EXISTS bench_web_writes ON "{table}"')
+            return
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS bench_web_writes "
+            "(tbl text, op text, n bigint NOT NULL, PRIMARY KEY (tbl, op))"
+        )
+        cursor.execute(
+            f"""CREATE OR REPLACE FUNCTION bench_web_write() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+              IF current_setting('application_name') = '{WEB_APPLICATION_NAME}' THEN
+                INSERT INTO bench_web_writes VALUES (TG_TABLE_NAME, TG_OP, 1)
+                ON CONFLICT (tbl, op) DO UPDATE SET n = bench_web_writes.n + 1;
+              END IF;
+              RETURN NULL;
+            END $$"""
+        )
+        for table in tables:
+            cursor.execute(
+                f'CREATE TRIGGER bench_web_writes AFTER INSERT OR UPDATE OR DELETE ON "{table}" '
+                "FOR EACH ROW EXECUTE FUNCTION bench_web_write()"
+            )
+        cursor.execute("DELETE FROM bench_web_writes")
+
+
+def _web_writes() -> dict[str, int]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tbl || ' ' || op, n FROM bench_web_writes")
+        return dict(cursor.fetchall())
 
 
 class _RssSampler:
@@ -156,13 +191,13 @@ def run(stack, *, smoke: bool, web_workers: int, tool: str = "auto") -> tuple[di
     seconds = 1.0 if smoke else 6.0
     connections = 2 if smoke else 8
     light_seconds = 1.0 if smoke else 4.0
-    flush_wait = 2.0 if smoke else 11.0
     max_requests = 200 if smoke else 1_000_000
 
     worker = stack.start_worker()
     web = None
     try:
-        web, port = stack.start_web(workers=web_workers)
+        _count_web_writes(True)
+        web, port = stack.start_web(workers=web_workers, application_name=WEB_APPLICATION_NAME)
         sessions = _make_sessions(sessions_count)
 
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
@@ -200,8 +235,7 @@ def run(stack, *, smoke: bool, web_workers: int, tool: str = "auto") -> tuple[di
             load(product, 1.0, connections)  # warm every gunicorn worker
             load(baseline, 1.0, connections)
 
-        time.sleep(1.5)  # the set-up's writes reach the statistics before the first look
-        before = _pg_snapshot()
+        before = _web_writes()
         product_runs, baseline_runs, light_product, light_baseline = [], [], [], []
         what_if_runs = []
         with _RssSampler(web.pid, worker.pid) as rss:
@@ -216,35 +250,38 @@ def run(stack, *, smoke: bool, web_workers: int, tool: str = "auto") -> tuple[di
             for _round in range(max(1, rounds - 1)):
                 light_baseline.append(load(baseline, light_seconds, 1))
                 light_product.append(load(product, light_seconds, 1))
-        polls = sum(x.requests for x in product_runs + light_product)
+        # Every request but the baseline's runs order_state (the what-if too).
+        polls = sum(x.requests for x in product_runs + light_product + what_if_runs)
         errors = sum(
             x.errors
             for x in product_runs + baseline_runs + light_product + light_baseline + what_if_runs
         )
 
-        # Stop the collect chains (one known write per order), let every
-        # backend flush its statistics, then compare.
+        after = _web_writes()
         # A poll restarts a collect chain that has not run for 3 intervals
         # (its worker died, or here: starved of CPU): one row update each.
         kicks = web.log(tail=1_000_000).count("collect chain stalled, restarted")
-        stopped = BankIDOrder.objects.filter(status=BankIDOrder.Status.PENDING).update(
+        # Positive control: a poll that must write (it restarts a chain that
+        # looks stalled) shows up in the count, so a 0 above means 0.
+        control = sessions[0]
+        BankIDOrder.objects.filter(pk=control["order"]).update(last_collect_at=0)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", control["path"], headers={"Cookie": f"sessionid={control['session']}"})
+        conn.getresponse().read()
+        conn.close()
+        control_seen = sum(_web_writes().values()) - sum(after.values())
+        BankIDOrder.objects.filter(status=BankIDOrder.Status.PENDING).update(
             status=BankIDOrder.Status.CANCELLED, collect_token=""
         )
-        time.sleep(flush_wait)
-        after = _pg_snapshot()
     finally:
         stack.stop(web)
         stack.stop(worker)
         stack.purge_queue()
+        with contextlib.suppress(Exception):
+            _count_web_writes(False)
 
-    rows = after["rows_written"] - before["rows_written"]
-    collects = after["collects"] - before["collects"]
-    by_polls = rows - collects - stopped
-    tables = {
-        name: after["tables"].get(name, 0) - before["tables"].get(name, 0)
-        for name in after["tables"]
-        if after["tables"].get(name, 0) != before["tables"].get(name, 0)
-    }
+    writes = {k: n - before.get(k, 0) for k, n in after.items() if n != before.get(k, 0)}
+    by_polls = sum(writes.values())
 
     def med(runs, attr):
         return statistics.median(getattr(x, attr) for x in runs)
@@ -296,14 +333,12 @@ def run(stack, *, smoke: bool, web_workers: int, tool: str = "auto") -> tuple[di
             "query_log": queries,
             "under_load": {
                 "polls": polls,
-                "rows_written": rows,
-                "collect_updates": collects,
-                "bench_own_updates": stopped,
-                "attributed_to_polls": by_polls,
+                "rows_written_by_web": by_polls,
+                "by_table": writes,
                 "stalled_chain_restarts": kicks,
+                "control_poll_writes_seen": control_seen,
                 "per_poll": round(by_polls / polls, 4) if polls else None,
-                "tables": tables,
-                "note": "PostgreSQL statistics, after waiting for every backend to flush them",
+                "how": "row triggers counting the web processes' inserts/updates/deletes",
             },
         },
         "runs": {
@@ -315,6 +350,7 @@ def run(stack, *, smoke: bool, web_workers: int, tool: str = "auto") -> tuple[di
         ratio >= TARGET_RATIO
         and queries["writes_per_poll"] == 0
         and by_polls - kicks <= 0
+        and control_seen >= 1
         and not errors
     )
     web_rss = sorted(rss.web.values())
