@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from audit.service import record
+from audit.service import client_ip, record
 
 from .models import Enrollment
 
@@ -22,7 +22,15 @@ def save_enrollment(
     value_hash: str = "",
     ip_address: str | None = None,
 ) -> Enrollment:
-    """Create or replace the user's enrollment of ``service``."""
+    """Create or replace the user's enrollment of ``service``, audit it, and
+    tell the user on their other channels (enrollment.notify)."""
+    from .notify import queue_enrollment_notices
+
+    previous = (
+        Enrollment.objects.filter(user_guid=user_guid, service=service)
+        .values_list("protected_value", flat=True)
+        .first()
+    )
     enrollment, created = Enrollment.objects.update_or_create(
         user_guid=user_guid,
         service=service,
@@ -41,6 +49,13 @@ def save_enrollment(
         subject_guid=user_guid,
         details={"service": service, "display": display},
         ip_address=ip_address,
+    )
+    queue_enrollment_notices(
+        user_guid=user_guid,
+        service=service,
+        created=created,
+        ip=ip_address or (client_ip(request) if request is not None else "") or "",
+        previous_phone=previous if previous and previous != protected_value else "",
     )
     return enrollment
 

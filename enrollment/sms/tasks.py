@@ -16,11 +16,14 @@ def deliver_sms_code(challenge_id: str, generation: int, sealed_code: str) -> st
 
 
 @shared_task(ignore_result=True)
-def send_sms_notice(user_guid: str, text: str, kind: str = "notice") -> bool:
-    """Send a notice (no secrets in ``text``) to the user's enrolled number."""
+def send_sms_notice(
+    user_guid: str, text: str, kind: str = "notice", protected_value: str = ""
+) -> bool:
+    """Send a notice (no secrets in ``text``) to the user's enrolled number, or
+    to ``protected_value`` (an encrypted number, e.g. the one just replaced)."""
     from .notices import send_sms_notice as send
 
-    return send(user_guid=user_guid, text=text, kind=kind)
+    return send(user_guid=user_guid, text=text, kind=kind, protected_value=protected_value)
 
 
 @shared_task(ignore_result=True)

@@ -261,7 +261,7 @@ def test_changing_the_number_needs_proof_through_another_service(anna_client, de
     flow_id = response["Location"].rstrip("/").rsplit("/", 1)[1]
     response = send_number(anna_client)
     assert response.status_code == 302 and flow_id in response["Location"]  # same proof asked
-    assert outbox == []
+    assert not [m for m in outbox if "Din kod" in m.text]  # no code before the proof
 
     session = anna_client.session
     flow = session["proof_flows"][flow_id]

@@ -1,0 +1,109 @@
+"""Notices when an identity service is registered or changed: "Mobilkod was
+registered on your account at 14:02 from IP …; if this wasn't you, call IT
+support". A thief with the AD password who registers their own phone or
+BankID is told on the user's other channels: the AD ``mail`` and the enrolled
+phone (for a changed number, the old one)."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from identity.directory import DirectoryError, get_directory
+
+from .models import Enrollment
+from .registry import get_service
+
+
+def _text(*, service: str, created: bool, ip: str, at: str) -> str:
+    when = timezone.localtime(parse_datetime(at))
+    found = get_service(service)
+    ctx = {
+        "service": str(found.name) if found else service,
+        "date": when.strftime("%Y-%m-%d"),
+        "time": when.strftime("%H:%M"),
+        "ip": ip or _("okänd adress"),
+    }
+    if created:
+        what = _(
+            "%(service)s registrerades på ditt konto %(date)s kl. %(time)s från IP-adressen %(ip)s."
+        )
+    else:
+        what = _(
+            "%(service)s ändrades på ditt konto %(date)s kl. %(time)s från IP-adressen %(ip)s."
+        )
+    contact = getattr(settings, "HELPDESK_CONTACT", "")
+    if contact:
+        warn = _("Om det inte var du, ring IT-supporten på %(helpdesk)s.") % {"helpdesk": contact}
+    else:
+        warn = _("Om det inte var du, ring IT-supporten.")
+    return f"{what % ctx} {warn}"
+
+
+def queue_enrollment_notices(
+    *, user_guid: str, service: str, created: bool, ip: str, previous_phone: str = ""
+) -> None:
+    """Queue the notices, sent once the current transaction commits.
+
+    ``previous_phone`` is the encrypted number a changed Mobilkod replaced: the
+    notice goes there, not to the new number the change just proved."""
+    from . import tasks
+
+    args = {
+        "user_guid": user_guid,
+        "service": service,
+        "created": created,
+        "ip": ip or "",
+        "at": timezone.now().isoformat(),
+        "language": translation.get_language() or settings.LANGUAGE_CODE,
+    }
+    transaction.on_commit(partial(tasks.send_enrollment_notice_email.delay, **args))
+    text = _text(service=service, created=created, ip=args["ip"], at=args["at"])
+    if service == "sms":
+        if previous_phone:
+            transaction.on_commit(
+                partial(
+                    tasks.send_sms_notice.delay,
+                    user_guid,
+                    text,
+                    kind="enrollment.changed",
+                    protected_value=previous_phone,
+                )
+            )
+    elif Enrollment.objects.filter(user_guid=user_guid, service="sms").exists():
+        transaction.on_commit(
+            partial(tasks.send_sms_notice.delay, user_guid, text, kind=f"enrollment.{service}")
+        )
+
+
+def send_enrollment_notice_email(
+    *, user_guid: str, service: str, created: bool, ip: str, at: str, language: str
+) -> bool:
+    """Send the e-mail to the user's directory address (call it from a task).
+    False when the user has none or the directory cannot be asked."""
+    try:
+        user = get_directory().get_user(user_guid)
+    except DirectoryError:
+        return False
+    if user is None or not user.mail:
+        return False
+    with translation.override(language):
+        ctx = {
+            "name": user.display_name or user.username,
+            "notice": _text(service=service, created=created, ip=ip, at=at),
+            "portal_name": settings.PORTAL_NAME,
+        }
+        subject = render_to_string("enrollment/email/enrolled_subject.txt", ctx).strip()
+        body = render_to_string("enrollment/email/enrolled.txt", ctx)
+        html = render_to_string("enrollment/email/enrolled.html", ctx)
+    message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=body, to=[user.mail])
+    message.attach_alternative(html, "text/html")
+    message.send()
+    return True
