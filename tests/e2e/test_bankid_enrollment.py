@@ -76,6 +76,7 @@ def test_enrol_bankid_through_the_simulators_phone_page(
     page, a11y, demo_user, bankid, language, texts
 ):
     log_in(page, a11y, "anna", "Gammal-Hemlis-42")
+    a11y(page)
     if language == "en":
         page.get_by_role("button", name="English").click()
         expect(page).to_have_url(re.compile(r"/en/$"))

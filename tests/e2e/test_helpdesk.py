@@ -44,6 +44,7 @@ def anna_with_mobilkod(demo_user):
         protected_value=encrypt("+46701234512"),
         value_hash=pii_hash("+46701234512", purpose="phone"),
     )
+    mail.outbox.clear()  # the "Mobilkod was registered" notice
     return demo_user
 
 
