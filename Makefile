@@ -67,7 +67,7 @@ test: venv-dev
 	@$(MAKE) --no-print-directory system-deps DEBS="$(TEST_DEBS)"
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py compilemessages --ignore=.venv -v 0
 	$(VENV)/bin/pytest
 
 lint: venv-dev
@@ -79,8 +79,8 @@ format: venv-dev
 	$(VENV)/bin/ruff check --fix .
 
 messages: venv-dev
-	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=tests --no-obsolete
-	$(PY) manage.py compilemessages --ignore=.venv
+	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemessages -l en --ignore=.venv --ignore=tests --ignore=bench --no-obsolete
+	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py compilemessages --ignore=.venv
 
 bench: venv-dev
 	$(PY) -m bench
