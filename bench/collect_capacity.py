@@ -222,6 +222,8 @@ def run(stack, *, smoke: bool) -> dict:
         "first_failing_step": failed,
         "steps": results,
         "worker_cpu_ms_per_collect": cpu_ms,
+        # What one core of worker CPU keeps on the cadence at that cost per collect.
+        "orders_per_worker_core": round(interval * 1000 / cpu_ms) if cpu_ms else None,
         "in_process_collect_once": in_process,
         "met": bool(capacity >= TARGET_ORDERS or (cpu_ms is not None and cpu_ms <= TARGET_CPU_MS)),
     }

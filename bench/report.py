@@ -58,6 +58,7 @@ def summary_rows(results: dict) -> list[list[str]]:
                 "collect capacity (orders/worker, 2 s cadence)",
                 f"{c['capacity_orders']:,} orders at p99 lag < 0.5 s{failing}",
                 f"worker {_fmt(c.get('worker_cpu_ms_per_collect'), ' ms', 2)} CPU/collect "
+                f"= {_fmt(c.get('orders_per_worker_core'))} orders per core "
                 f"(collect_once alone {_fmt(inproc.get('cpu_ms_per_collect'), ' ms', 2)})",
                 "-",
                 ">= 2,000 orders or <= 1 ms CPU/collect",
