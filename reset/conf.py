@@ -46,3 +46,15 @@ def helpdesk_contact() -> str:
 def write_lock_seconds() -> int:
     """How long one password write may hold its flow's lock."""
     return int(_get("RESET_WRITE_LOCK_SECONDS", 60))
+
+
+def portal_history(directory) -> bool:
+    """Whether the portal keeps its own history of the passwords it sets
+    (``RESET_PORTAL_HISTORY``: "auto", the default, only when the directory
+    does not apply history to an admin reset; "on"; "off")."""
+    mode = str(_get("RESET_PORTAL_HISTORY", "auto")).lower()
+    if mode in {"on", "true", "1"}:
+        return True
+    if mode in {"off", "false", "0"}:
+        return False
+    return not directory.enforces_history_on_reset()

@@ -112,10 +112,13 @@ def reset_password(*, request, flow: ProofFlow, password: str) -> WriteResult:
                 rules=[f.code for f in failures],
             )
             raise PasswordRejected(failures)
-        row, digest = history.password_digest(user_guid=user.guid, password=password)
-        if history.was_used(row=row, digest=digest, depth=policy.history_length):
-            # Samba does not apply history to an admin reset: the portal does.
-            raise PolicyViolation(reason="history", detail="portal password history")
+        keep_history = conf.portal_history(directory)
+        row, digest = None, ""
+        if keep_history:
+            row, digest = history.password_digest(user_guid=user.guid, password=password)
+            if history.was_used(row=row, digest=digest, depth=policy.history_length):
+                # The directory does not apply history to an admin reset: the portal does.
+                raise PolicyViolation(reason="history", detail="portal password history")
         directory.set_password(user, password, enforce_history=True)
     except DirectoryError as exc:
         _audit_directory_error(request, flow, exc, step="password")
@@ -143,9 +146,10 @@ def reset_password(*, request, flow: ProofFlow, password: str) -> WriteResult:
             unlocked=unlocked,
             unlock_error=unlock_error,
         )
-        history.remember_password(
-            user_guid=user.guid, password=password, depth=policy.history_length, digest=digest
-        )
+        if keep_history:
+            history.remember_password(
+                user_guid=user.guid, password=password, depth=policy.history_length, digest=digest
+            )
         end_user_sessions(user.guid)
         notified = queue_password_notices(user=user, event="reset", ip=ip)
     _finish(request, flow)
@@ -239,9 +243,10 @@ def change_password(
         raise
     with transaction.atomic():
         _audit_change(request, user.username, user.guid, "success")
-        history.remember_password(
-            user_guid=user.guid, password=new_password, depth=policy.history_length
-        )
+        if conf.portal_history(directory):
+            history.remember_password(
+                user_guid=user.guid, password=new_password, depth=policy.history_length
+            )
         end_user_sessions(user.guid)
         if keep_session and getattr(request, "user", None) and request.user.is_authenticated:
             from django.contrib.auth import update_session_auth_hash

@@ -220,6 +220,12 @@ class ActiveDirectoryBackend(DirectoryBackend):
         return user
 
     # --- writing -----------------------------------------------------------
+    def enforces_history_on_reset(self) -> bool:
+        """Whether the DC advertises the policy hints control (Windows 2012 R2
+        and later); Samba 4.17 does not, and then ignores it."""
+        controls = self._root()["controls"]
+        return POLICY_HINTS_OID in controls or POLICY_HINTS_OLD_OID in controls
+
     def _policy_hints(self) -> list[tuple[str, bool, bytes]]:
         controls = self._root()["controls"]
         if POLICY_HINTS_OID in controls:

@@ -144,6 +144,12 @@ class DirectoryBackend:
         hints control). Raises PolicyViolation, DirectoryUnavailable."""
         raise NotImplementedError
 
+    def enforces_history_on_reset(self) -> bool:
+        """True when ``set_password(enforce_history=True)`` is checked against
+        the directory's own password history (AD with the policy hints
+        control). When False the portal keeps a history of its own resets."""
+        return False
+
     def change_password(self, username: str, old_password: str, new_password: str) -> DirectoryUser:
         """The user's own change: works for an expired or must-change password.
         Raises WrongPassword, AccountLocked, AccountDisabled, PolicyViolation,

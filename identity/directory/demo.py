@@ -99,6 +99,9 @@ class DemoDirectoryBackend(DirectoryBackend):
     def password_policy(self) -> PasswordPolicy:
         return self.policy
 
+    def enforces_history_on_reset(self) -> bool:
+        return True  # set_password checks the stored history
+
     def check(self) -> None:
         self._model().objects.exists()
 

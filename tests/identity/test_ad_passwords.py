@@ -256,3 +256,8 @@ def test_reset_without_the_delegated_right_is_a_logged_error(ad_directory, samba
     assert type(caught.value) is DirectoryError
     assert "insufficientAccessRights" in caught.value.detail
     assert any(user.dn in r.getMessage() for r in caplog.records)
+
+
+def test_the_backend_says_samba_does_not_apply_history_to_resets(ad_directory):
+    # So the portal keeps its own history of resets (reset/history.py).
+    assert ad_directory.enforces_history_on_reset() is False

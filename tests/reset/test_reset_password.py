@@ -227,3 +227,21 @@ def test_a_directory_that_is_down_at_the_start_is_told_the_same_way_to_everyone(
     assert known.status_code == unknown.status_code == 400
     assert "Katalogtjänsten svarar inte just nu." in known.content.decode()
     assert AuditEvent.objects.filter(action="reset.failed", result="error").count() == 2
+
+
+def test_no_portal_history_is_kept_when_the_directory_applies_history_itself(
+    walker, enrolled_user, settings
+):
+    from reset.models import PasswordHistory
+
+    settings.RESET_PORTAL_HISTORY = "auto"  # the demo directory checks history on a reset
+    walker.set_password(walker.proved_flow(), NEW_PASSWORD)
+    assert not PasswordHistory.objects.exists()
+
+
+def test_the_portal_history_can_be_forced_on(walker, enrolled_user, settings):
+    from reset.models import PasswordHistory
+
+    settings.RESET_PORTAL_HISTORY = "on"
+    walker.set_password(walker.proved_flow(), NEW_PASSWORD)
+    assert PasswordHistory.objects.filter(user_guid=enrolled_user.guid).exists()
