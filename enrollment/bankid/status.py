@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..proofs import get_flow, mark_proved, record_failure
 from .messages import error_message, status_message, user_message
 from .models import BankIDOrder
 from .orders import kick_if_stalled, note_browser_poll, qr_content
 from .qr import qr_svg
+
+QR_LABEL = gettext_lazy("QR-kod för Mobilt BankID")
 
 Status = BankIDOrder.Status
 Outcome = BankIDOrder.Outcome
@@ -91,6 +94,12 @@ def apply_proof(order: BankIDOrder, request) -> None:
             record_failure(request, flow)
 
 
+def qr_image(state: dict) -> str:
+    """The QR of a poll's state as inline SVG, for the page's first view (and
+    for browsers without JavaScript, which reload the page)."""
+    return qr_svg(state["qr"], label=str(QR_LABEL)) if state.get("qr") else ""
+
+
 def order_state(order: BankIDOrder, request) -> dict:
     """The JSON for one poll. Reads the order; writes nothing but a cache key
     (and, once, the proof into the session)."""
@@ -107,7 +116,9 @@ def order_state(order: BankIDOrder, request) -> dict:
         "status": order.status,
         "hint": order.hint_code,
         "message": order_message(order),
-        "qr": qr_svg(qr_content(order), label=_("QR-kod för Mobilt BankID")) if show_qr else None,
+        # The QR content; the page draws it (static/js/bankid-order.js). Drawing
+        # it here on every poll was most of the poll's time.
+        "qr": qr_content(order) if show_qr else None,
         "done": not pending,
     }
     if not pending:

@@ -21,7 +21,7 @@ from .models import BankIDOrder
 from .orders import cancel_order, get_order, start_order
 from .pnr import hash_personal_number
 from .qr import autostart_url
-from .status import order_message, order_state
+from .status import QR_LABEL, order_message, order_state, qr_image
 
 SERVICE_KEY = "bankid"
 
@@ -126,6 +126,8 @@ def order_page(request, order_id):
         {
             "order": order,
             "state": state,
+            "qr_image": qr_image(state),
+            "qr_label": QR_LABEL,
             "autostart": autostart_url(order.auto_start_token) if order.auto_start_token else "",
         },
     )

@@ -9,16 +9,55 @@
   var message = document.getElementById("bankid-message");
   var failures = 0;
 
+  var SVG = "http://www.w3.org/2000/svg";
+  var label = box.dataset.qrLabel || "QR";
+  var shown = "";
+
+  // Draw the QR content as an SVG of dark squares (qrcode-generator makes the
+  // matrix; no inline styles, so the Content-Security-Policy holds).
+  function draw(content) {
+    var code = qrcode(0, "M");
+    code.addData(content);
+    code.make();
+    var count = code.getModuleCount();
+    var border = 4;
+    var size = count + border * 2;
+    var d = [];
+    for (var row = 0; row < count; row += 1) {
+      for (var col = 0; col < count; col += 1) {
+        if (code.isDark(row, col)) d.push("M" + (col + border) + " " + (row + border) + "h1v1h-1z");
+      }
+    }
+    var svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("viewBox", "0 0 " + size + " " + size);
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", label);
+    var background = document.createElementNS(SVG, "rect");
+    background.setAttribute("width", size);
+    background.setAttribute("height", size);
+    background.setAttribute("fill", "#fff");
+    var modules = document.createElementNS(SVG, "path");
+    modules.setAttribute("d", d.join(""));
+    modules.setAttribute("fill", "#000");
+    svg.appendChild(background);
+    svg.appendChild(modules);
+    qr.replaceChildren(svg);
+  }
+
   function show(state) {
     if (state.message && message.textContent !== state.message) {
       message.textContent = state.message;
     }
     if (state.qr) {
-      qr.innerHTML = state.qr;
+      if (state.qr !== shown) {
+        draw(state.qr);
+        shown = state.qr;
+      }
       qr.hidden = false;
     } else {
       qr.hidden = true;
-      qr.innerHTML = "";
+      qr.replaceChildren();
+      shown = "";
     }
   }
 

@@ -87,6 +87,8 @@ def test_enrol_bankid_through_the_simulators_phone_page(
     page.get_by_role("button", name=texts["start"]).click()
     expect(page.get_by_text(texts["waiting"])).to_be_visible()
     expect(page.locator("#bankid-qr svg")).to_be_visible()
+    # The page redraws the animated QR from each poll's content (in the browser).
+    expect(page.locator("#bankid-qr svg rect")).to_be_attached()
     a11y(page)
     approve_on_phone(page.context, bankid.phone_url, a11y)
     expect(page.get_by_text(texts["done"])).to_be_visible(timeout=30_000)
