@@ -17,7 +17,14 @@ from ..services import save_enrollment
 from . import get_bankid_backend
 from .errors import BankIDError, InvalidParametersError
 from .models import BankIDOrder
-from .orders import _finish, _queue_collect, abandon_seconds, cancel_order, collect_interval
+from .orders import (
+    _finish,
+    _queue_collect,
+    abandon_seconds,
+    cancel_order,
+    collect_interval,
+    republish,
+)
 from .pnr import InvalidPersonalNumber, hash_personal_number, normalize_personal_number
 from .responses import CompletionData
 
@@ -75,6 +82,7 @@ def collect_once(*, order_id: str, token: str) -> None:
                 BankIDOrder.objects.filter(pk=order.pk, status=Status.PENDING).update(
                     hint_code=result.hint_code
                 )
+                republish(order.pk)
             _queue_collect(order.pk, new_token, collect_interval())
         return
     if result.is_complete and result.completion is not None:

@@ -36,6 +36,11 @@ def collect_interval() -> float:
     return float(getattr(settings, "BANKID_COLLECT_INTERVAL", 2.0))
 
 
+def stall_seconds() -> float:
+    """No collect for this long: the order's collect chain is taken as dead."""
+    return collect_interval() * 3 + 2
+
+
 def abandon_seconds() -> float:
     """An order whose page nobody has polled for this long is cancelled."""
     return float(getattr(settings, "BANKID_ABANDON_SECONDS", 30))
@@ -176,6 +181,7 @@ def start_order(
                 details={"purpose": purpose},
             )
             _queue_collect(order.pk, token, collect_interval())
+            republish(order.pk)
         note_browser_poll(order.pk)
         return order
     finally:
@@ -193,6 +199,56 @@ def get_order(*, request, order_id) -> BankIDOrder | None:
     return order
 
 
+# --- the status poll's snapshot -----------------------------------------------
+# Every open order page polls once a second. The poll reads a snapshot of the
+# order from the cache (one read, shared by every web process) instead of the
+# database; whoever changes the order row republishes it once that commits.
+
+_SNAPSHOT_FIELDS = (
+    "purpose", "user_guid", "username", "session_key", "flow_id", "order_ref",
+    "auto_start_token", "qr_start_token", "qr_secret", "started_at", "expected_hash",
+    "status", "hint_code", "error_code", "outcome", "result_name", "collect_token",
+    "last_collect_at", "collect_count",
+)  # fmt: skip
+
+
+def _snapshot_key(order_id) -> str:
+    return f"bankid:order:{order_id}"
+
+
+def publish_order(order_id) -> None:
+    """Cache the order as it is in the database now (after a change commits)."""
+    row = BankIDOrder.objects.filter(pk=order_id).values(*_SNAPSHOT_FIELDS).first()
+    if row is not None:
+        cache.set(_snapshot_key(order_id), row, timeout=int(max_age_seconds()) + 600)
+
+
+def republish(order_id) -> None:
+    transaction.on_commit(lambda: publish_order(order_id))
+
+
+def polled_order(*, request, order_id) -> BankIDOrder | None:
+    """The order for a status poll, if it belongs to this session. Read-only.
+
+    From the cached snapshot; from the database when there is none, or when
+    the snapshot's last collect looks old (collects themselves do not
+    republish, so this happens every few seconds per open order, and it is
+    how a stalled chain is noticed: ``kick_if_stalled`` gets the real row)."""
+    data = cache.get(_snapshot_key(order_id))
+    fresh = data is not None and (
+        data["status"] != Status.PENDING
+        or time.time() - (data["last_collect_at"] or 0) < stall_seconds()
+    )
+    if not fresh:
+        order = get_order(request=request, order_id=order_id)
+        if order is not None:
+            publish_order(order.pk)
+        return order
+    if data["session_key"] != request.session.session_key:
+        return None
+    return BankIDOrder(id=order_id, **data)
+
+
 def qr_content(order: BankIDOrder, now: float | None = None) -> str:
     from .qr import qr_payload
 
@@ -204,7 +260,7 @@ def kick_if_stalled(order: BankIDOrder) -> bool:
     while (its worker died). Returns True when it queued a new chain."""
     if order.is_final or order.last_collect_at is None:
         return False
-    if time.time() - order.last_collect_at < collect_interval() * 3 + 2:
+    if time.time() - order.last_collect_at < stall_seconds():
         return False
     if not cache.add(f"bankid:kick:{order.pk}", 1, timeout=int(collect_interval() * 3) + 2):
         return False
@@ -216,6 +272,7 @@ def kick_if_stalled(order: BankIDOrder) -> bool:
         if swapped:
             logger.warning("bankid order %s: collect chain stalled, restarted", order.pk)
             _queue_collect(order.pk, token, 0)
+            republish(order.pk)
     return bool(swapped)
 
 
@@ -242,6 +299,7 @@ def _finish(
         collect_token="",
     )
     if done:
+        republish(order.pk)
         order.status, order.outcome, order.result_name = status, outcome, result_name
         order.hint_code = hint_code or order.hint_code
         order.error_code = error_code

@@ -18,7 +18,7 @@ from .errors import BankIDError
 from .forms import PersonalNumberForm
 from .messages import user_message
 from .models import BankIDOrder
-from .orders import cancel_order, get_order, start_order
+from .orders import cancel_order, get_order, polled_order, start_order
 from .pnr import hash_personal_number
 from .qr import autostart_url
 from .status import QR_LABEL, order_message, order_state, qr_image
@@ -136,7 +136,9 @@ def order_page(request, order_id):
 @require_GET
 @never_cache
 def order_status(request, order_id):
-    order = _order_or_404(request, order_id)
+    order = polled_order(request=request, order_id=order_id)
+    if order is None:
+        raise Http404
     return JsonResponse(order_state(order, request))
 
 
