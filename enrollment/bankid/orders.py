@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
@@ -55,12 +56,17 @@ def _poll_key(order_id) -> str:
     return f"bankid:poll:{order_id}"
 
 
-def note_browser_poll(order_id) -> None:
+_UNREAD = object()
+
+
+def note_browser_poll(order_id, last=_UNREAD) -> None:
     """Remember that the order's page is open. Polls come every second; the
     mark is rewritten only when it is a quarter of the abandon time old (at
-    most every 5 s), so most polls write nothing at all."""
+    most every 5 s), so most polls write nothing at all. ``last``: the mark,
+    when the caller has read it already."""
     key, now = _poll_key(order_id), time.time()
-    last = cache.get(key)
+    if last is _UNREAD:
+        last = cache.get(key)
     if last is None or now - last >= min(5.0, abandon_seconds() / 4):
         cache.set(key, now, timeout=int(abandon_seconds() * 4) + 60)
 
@@ -234,7 +240,8 @@ def polled_order(*, request, order_id) -> BankIDOrder | None:
     the snapshot's last collect looks old (collects themselves do not
     republish, so this happens every few seconds per open order, and it is
     how a stalled chain is noticed: ``kick_if_stalled`` gets the real row)."""
-    data = cache.get(_snapshot_key(order_id))
+    found = cache.get_many([_snapshot_key(order_id), _poll_key(order_id)])
+    data = found.get(_snapshot_key(order_id))
     fresh = data is not None and (
         data["status"] != Status.PENDING
         or time.time() - (data["last_collect_at"] or 0) < stall_seconds()
@@ -246,13 +253,21 @@ def polled_order(*, request, order_id) -> BankIDOrder | None:
         return order
     if data["session_key"] != request.session.session_key:
         return None
-    return BankIDOrder(id=order_id, **data)
+    order = BankIDOrder(id=order_id, **data)
+    order.last_poll_mark = found.get(_poll_key(order_id))  # read with it: one round trip
+    return order
+
+
+@lru_cache(maxsize=4096)
+def _qr_secret(sealed: str) -> str:
+    # Every poll of an order needs its secret: decrypt it once per process.
+    return decrypt(sealed)
 
 
 def qr_content(order: BankIDOrder, now: float | None = None) -> str:
     from .qr import qr_payload
 
-    return qr_payload(order.qr_start_token, decrypt(order.qr_secret), order.started_at, now)
+    return qr_payload(order.qr_start_token, _qr_secret(order.qr_secret), order.started_at, now)
 
 
 def kick_if_stalled(order: BankIDOrder) -> bool:

@@ -103,7 +103,10 @@ def qr_image(state: dict) -> str:
 def order_state(order: BankIDOrder, request) -> dict:
     """The JSON for one poll. Reads the order; writes nothing but a cache key
     (and, once, the proof into the session)."""
-    note_browser_poll(order.pk)
+    if hasattr(order, "last_poll_mark"):  # polled_order read it with the snapshot
+        note_browser_poll(order.pk, order.last_poll_mark)
+    else:
+        note_browser_poll(order.pk)
     pending = order.status == Status.PENDING
     if pending:
         kick_if_stalled(order)
