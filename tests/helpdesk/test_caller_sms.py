@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,7 +21,6 @@ pytestmark = pytest.mark.django_db
 def _sms(settings, db):
     settings.SMS_BACKEND = "enrollment.sms.gateways.LocmemBackend"
     outbox.clear()
-    cache.clear()
     yield
     outbox.clear()
 

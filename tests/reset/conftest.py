@@ -39,20 +39,6 @@ def _cheap_history_hashes(settings):
     settings.RESET_HISTORY_ITERATIONS = 1000
 
 
-@pytest.fixture(autouse=True)
-def _fresh_reset_cache(request):
-    """Rate limits, lockouts and flow locks live in the cache (a database table
-    in the tests): each test starts with none."""
-    if request.node.get_closest_marker("django_db") is None:
-        yield
-        return
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def enrol_sms(user, phone: str = PHONE):
     return save_enrollment(
         request=None,

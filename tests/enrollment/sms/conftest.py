@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 
@@ -11,21 +10,12 @@ from enrollment.sms.gateways import outbox
 
 
 @pytest.fixture(autouse=True)
-def _clean_sms_state(settings, request):
-    """Every test starts with an empty outbox, no rate-limit counts and fast retries."""
+def _clean_sms_state(settings):
+    """Every test starts with an empty outbox and fast retries (the root
+    conftest's ``_fresh_cache`` forgets the rate-limit counts)."""
     settings.SMS_BACKEND = "enrollment.sms.gateways.LocmemBackend"
     settings.SMS_RETRY_BACKOFF = 0
     outbox.clear()
-    # The cache is a database table: only tests with the database have counts to clear.
-    uses_db = request.node.get_closest_marker("django_db") or {
-        "db",
-        "transactional_db",
-    } & set(request.fixturenames)
-    if uses_db:
-        request.getfixturevalue(
-            "db" if "transactional_db" not in request.fixturenames else "transactional_db"
-        )
-        cache.clear()
     # reverse() prefixes URLs with the active language, and a request to /en/...
     # in an earlier test leaves English active in this thread: start from Swedish.
     with translation.override("sv"):
