@@ -39,12 +39,15 @@ def _text(*, service: str, created: bool, ip: str, at: str) -> str:
         what = _(
             "%(service)s ändrades på ditt konto %(date)s kl. %(time)s från IP-adressen %(ip)s."
         )
-    contact = getattr(settings, "HELPDESK_CONTACT", "")
+    return f"{what % ctx} {if_not_you()}"
+
+
+def if_not_you() -> str:
+    """The closing sentence of every notice: call IT support if it wasn't you."""
+    contact = str(getattr(settings, "HELPDESK_CONTACT", "") or "")
     if contact:
-        warn = _("Om det inte var du, ring IT-supporten på %(helpdesk)s.") % {"helpdesk": contact}
-    else:
-        warn = _("Om det inte var du, ring IT-supporten.")
-    return f"{what % ctx} {warn}"
+        return _("Om det inte var du, ring IT-supporten på %(helpdesk)s.") % {"helpdesk": contact}
+    return _("Om det inte var du, ring IT-supporten.")
 
 
 def queue_enrollment_notices(

@@ -24,6 +24,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from enrollment.models import Enrollment
+from enrollment.notify import if_not_you
 from identity.directory import DirectoryUser
 
 from . import conf
@@ -92,11 +93,7 @@ def notice_text(*, event: str, ip: str, at: str) -> str:
         "unlocked": _("Ditt konto låstes upp %(date)s kl. %(time)s från IP-adressen %(ip)s."),
         "changed": _("Ditt lösenord byttes %(date)s kl. %(time)s från IP-adressen %(ip)s."),
     }[event] % ctx
-    if ctx["helpdesk"]:
-        warn = _("Om det inte var du, ring IT-supporten på %(helpdesk)s.") % ctx
-    else:
-        warn = _("Om det inte var du, ring IT-supporten.")
-    return f"{what} {warn}"
+    return f"{what} {if_not_you()}"
 
 
 def _already_sent(notice_id: str, channel: str) -> bool:
