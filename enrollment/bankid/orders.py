@@ -277,7 +277,7 @@ def kick_if_stalled(order: BankIDOrder) -> bool:
         return False
     if time.time() - order.last_collect_at < stall_seconds():
         return False
-    if not cache.add(f"bankid:kick:{order.pk}", 1, timeout=int(collect_interval() * 3) + 2):
+    if not cache.add(f"bankid:kick:{order.pk}", 1, timeout=int(stall_seconds())):
         return False
     token = secrets.token_hex(8)
     with transaction.atomic():
