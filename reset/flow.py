@@ -18,6 +18,7 @@ from enrollment.base import IdentityService
 from enrollment.proofs import ProofFlow, get_flow, save_flow, start_flow
 from enrollment.registry import all_services
 from enrollment.stars import StarMeter, enrolled_keys
+from identity import throttle
 from identity.directory import DirectoryError, get_directory
 
 from . import protection
@@ -64,14 +65,19 @@ def start_reset(*, request, username: str, purpose: str = "reset") -> ProofFlow:
     if purpose not in PURPOSES:
         raise ValueError(f"unknown purpose {purpose!r}")
     typed = (username or "").strip()[:MAX_USERNAME_LENGTH]
-    if not protection.start_allowed(request=request, username=typed):
-        _record_failed(request, typed, purpose, result="denied", reason="rate_limited")
-        raise ResetRefused("rate_limited")
     try:
         dir_user = get_directory().find_user(typed)
     except DirectoryError as exc:
         _record_failed(request, typed, purpose, result="error", reason=exc.code)
         raise
+    # Counted on the account (every spelling of its name is one) and the address.
+    limits = protection.start_limits(
+        request=request, user_guid=dir_user.guid if dir_user else "", username=typed
+    )
+    full = throttle.attempt(limits)
+    if full is not None:
+        _record_failed(request, typed, purpose, result="denied", reason="rate_limited")
+        raise ResetRefused("rate_limited")
     usable = dir_user is not None and not dir_user.disabled
     flow = start_flow(
         request,
@@ -156,7 +162,7 @@ def proof_status(*, request, flow: ProofFlow) -> ProofStatus:
     """Where the flow stands: every configured service (which ones the user
     enrolled is private), the stars collected against the reset threshold, and
     whether the next step is open."""
-    locked_out = protection.count_failures(request=request, flow=flow)
+    locked_out = protection.is_locked_out(flow)
     # Asked for unknown users too (it finds nothing), so both take as long.
     enrolled = enrolled_keys(flow.user_guid)
     services = tuple(

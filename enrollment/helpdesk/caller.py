@@ -24,7 +24,7 @@ from audit.service import record
 from ..crypto import decrypt
 from ..models import Enrollment
 from ..registry import get_service
-from . import caller_bankid
+from . import caller_bankid, guard
 from .forms import CallerCodeForm
 from .services import get_directory_user
 
@@ -207,6 +207,11 @@ def _handle_sms(request, *, user, render):
             return HttpResponseRedirect(_verify_url(user.guid, "sms"))
         if action == "check" and challenge is not None and form.is_valid():
             try:
+                check = guard.begin_check(request=request, user=user, method="sms")
+            except guard.CheckRefused as exc:
+                messages.error(request, exc.message)
+                return HttpResponseRedirect(_verify_url(user.guid, "sms"))
+            try:
                 challenges.verify_sms_code(
                     request=request,
                     challenge_id=challenge.pk,
@@ -216,6 +221,10 @@ def _handle_sms(request, *, user, render):
                     code=form.cleaned_data["code"],
                 )
             except CodeError as exc:
+                if exc.code in {"code_empty", "code_format", "code_length"}:
+                    guard.check_passed(check)  # nothing was compared
+                else:
+                    guard.check_missed(check, request=request)
                 if exc.code in {"code_empty", "code_format", "code_length", "code_wrong"}:
                     # A slip of the tongue or the keyboard: the same code may be tried again.
                     form.add_error("code", exc.message)
@@ -225,7 +234,11 @@ def _handle_sms(request, *, user, render):
                     finish(request, user=user, method="sms", verified=False, reason=exc.code)
                     messages.error(request, exc.message)
                     return HttpResponseRedirect(_verify_url(user.guid, "sms"))
+            except SmsRateLimited:
+                guard.check_passed(check)
+                raise
             else:
+                guard.check_passed(check)
                 finish(request, user=user, method="sms", verified=True)
                 return HttpResponseRedirect(reverse("admin:helpdesk_user", args=[user.guid]))
     except (SmsRateLimited, challenges.SmsCooldown) as exc:

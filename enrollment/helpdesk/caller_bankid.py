@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import secrets
 import time
+import uuid
 
 from django.contrib import messages
 from django.db import transaction
@@ -20,22 +21,27 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from audit.service import client_ip, record
+from identity import protection
 
 from ..bankid import get_bankid_backend
 from ..bankid.errors import BankIDError
 from ..bankid.messages import error_message, user_message
 from ..bankid.models import BankIDOrder
 from ..bankid.orders import (
-    _queue_collect,
+    StartRefused,
     cancel_order,
     collect_interval,
     get_order,
     note_browser_poll,
+    queue_collect,
+    republish,
+    start_checks,
 )
 from ..bankid.pnr import InvalidPersonalNumber, hash_personal_number, normalize_personal_number
 from ..bankid.status import order_state
 from ..models import Enrollment
 from ..registry import get_service
+from . import guard
 from .forms import CallerPersonalNumberForm
 
 _SESSION_KEY = "helpdesk_bankid_orders"
@@ -66,9 +72,22 @@ def _remember(request, guid: str, order: BankIDOrder) -> None:
     request.session[_SESSION_KEY] = orders
 
 
-def start_phone_check(*, request, user, personal_number: str, expected_hash: str):
-    """Start a ``/phone/auth`` order for the caller and its collect chain.
-    Raises BankIDError."""
+def start_phone_check(
+    *, request, user, personal_number: str, expected_hash: str, order_id: str = ""
+) -> BankIDOrder:
+    """Start a ``/phone/auth`` order for the caller and its collect chain,
+    counted against the BankID start limits. Raises BankIDError, StartRefused."""
+    order_id = order_id or str(uuid.uuid4())
+    try:
+        protection.check_rate(
+            start_checks(request=request, user_guid=user.guid, username=user.username),
+            request=request,
+            action="bankid.order_refused",
+            subject=user.username,
+            subject_guid=user.guid,
+        )
+    except protection.Refused as exc:
+        raise StartRefused(exc.code) from None
     started = get_bankid_backend().phone_auth(
         personal_number,
         "user",
@@ -79,6 +98,7 @@ def start_phone_check(*, request, user, personal_number: str, expected_hash: str
     token = secrets.token_hex(8)
     with transaction.atomic():
         order = BankIDOrder.objects.create(
+            id=order_id,
             purpose=BankIDOrder.Purpose.HELPDESK,
             user_guid=user.guid,
             username=user.username,
@@ -90,7 +110,8 @@ def start_phone_check(*, request, user, personal_number: str, expected_hash: str
             collect_token=token,
             last_collect_at=time.time(),
         )
-        _queue_collect(order.pk, token, collect_interval())
+        queue_collect(order.pk, token, collect_interval())
+        republish(order.pk)
     note_browser_poll(order.pk)
     return order
 
@@ -117,7 +138,16 @@ def _start(request, *, user, enrollment, form, finish):
     except InvalidPersonalNumber as exc:
         form.add_error("personal_number", str(exc.message))
         return None
+    order_id = str(uuid.uuid4())
+    try:
+        check = guard.begin_check(request=request, user=user, method=METHOD, token=order_id)
+    except guard.CheckRefused as exc:
+        messages.error(request, exc.message)
+        return HttpResponseRedirect(_url(user.guid))
+    # Compared only after the check was counted: a wrong number is a miss of
+    # the member and a failed proof of the account, and both are limited.
     if hash_personal_number(pnr) != enrollment.value_hash:
+        guard.check_missed(check, request=request)
         finish(request, user=user, method=METHOD, verified=False, reason="personal_number_mismatch")
         messages.error(
             request, _("Personnumret är inte det som användaren har registrerat med Mobilt BankID.")
@@ -125,11 +155,21 @@ def _start(request, *, user, enrollment, form, finish):
         return HttpResponseRedirect(_url(user.guid))
     try:
         order = start_phone_check(
-            request=request, user=user, personal_number=pnr, expected_hash=enrollment.value_hash
+            request=request,
+            user=user,
+            personal_number=pnr,
+            expected_hash=enrollment.value_hash,
+            order_id=order_id,
         )
     except BankIDError as exc:
+        guard.check_passed(check)
         messages.error(request, str(user_message(error_message(exc.error_code))))
         return HttpResponseRedirect(_url(user.guid))
+    except StartRefused as exc:
+        guard.check_passed(check)
+        messages.error(request, exc.message)
+        return HttpResponseRedirect(_url(user.guid))
+    guard.check_handed_over(check)
     _remember(request, user.guid, order)
     record(
         action="helpdesk.verify_caller",
