@@ -74,3 +74,25 @@ def check_star_thresholds(app_configs=None, **kwargs) -> list:
                 )
             )
     return problems
+
+
+@register(Tags.security)
+def check_bankid_binding(app_configs=None, **kwargs) -> list:
+    """Without BANKID_DIRECTORY_ATTRIBUTE, a stolen AD password is enough to
+    enrol the thief's own BankID: nothing ties the BankID person to the
+    account. Warned outside DEBUG and DEMO_MODE when BankID is offered."""
+    from .registry import get_service
+
+    if getattr(settings, "BANKID_DIRECTORY_ATTRIBUTE", "") or get_service("bankid") is None:
+        return []
+    if settings.DEBUG or getattr(settings, "DEMO_MODE", False):
+        return []
+    return [
+        Warning(
+            "BANKID_DIRECTORY_ATTRIBUTE is not set: any BankID can be enrolled for an "
+            "account by whoever knows its password.",
+            hint="Name the directory attribute that holds each user's personnummer "
+            "(e.g. employeeNumber), so that only the account's own person can enrol.",
+            id="enrollment.W011",
+        )
+    ]

@@ -8,6 +8,7 @@ locked: an unknown (or disabled) user gets a proof flow too, with an empty
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +18,7 @@ from enrollment import conf as enrollment_conf
 from enrollment.base import IdentityService
 from enrollment.proofs import ProofFlow, get_flow, save_flow, start_flow
 from enrollment.registry import all_services
-from enrollment.stars import StarMeter, enrolled_keys
+from enrollment.stars import StarMeter, enrolled_keys, maturing, proof_is_mature
 from identity import throttle
 from identity.directory import DirectoryError, get_directory
 
@@ -136,6 +137,9 @@ class ServiceProof:
     service: IdentityService
     proved: bool
     url: str  # "" when the service's verify view is not installed
+    # When a proved but newly enrolled service counts on its own (else None).
+    # Shown only once proved: before that it would tell what the account has.
+    usable_from: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,7 @@ class ProofStatus:
     meter: StarMeter
     sufficient: bool
     locked_out: bool
+    waiting: bool = False  # enough stars, but only from services in their quiet period
 
     @property
     def typed(self) -> str:
@@ -165,17 +170,26 @@ def proof_status(*, request, flow: ProofFlow) -> ProofStatus:
     locked_out = protection.is_locked_out(flow)
     # Asked for unknown users too (it finds nothing), so both take as long.
     enrolled = enrolled_keys(flow.user_guid)
+    young = maturing(flow.user_guid)
     services = tuple(
-        ServiceProof(service=s, proved=s.key in flow.proved, url=_verify_url(s, flow.id))
+        ServiceProof(
+            service=s,
+            proved=s.key in flow.proved,
+            url=_verify_url(s, flow.id),
+            usable_from=young.get(s.key) if s.key in flow.proved else None,
+        )
         for s in all_services()
     )
     meter = StarMeter(collected=flow.stars, full=enrollment_conf.stars_to_reset(), services=())
+    enough = flow.is_sufficient(enrolled)
+    mature = proof_is_mature(flow.proved, young)
     return ProofStatus(
         flow=flow,
         services=services,
         meter=meter,
-        sufficient=flow.is_sufficient(enrolled) and not locked_out,
+        sufficient=enough and mature and not locked_out,
         locked_out=locked_out,
+        waiting=enough and not mature and not locked_out,
     )
 
 
