@@ -76,7 +76,7 @@ def check_star_thresholds(app_configs=None, **kwargs) -> list:
     return problems
 
 
-@register(Tags.security)
+@register(Tags.security, deploy=True)
 def check_bankid_binding(app_configs=None, **kwargs) -> list:
     """Without BANKID_DIRECTORY_ATTRIBUTE, a stolen AD password is enough to
     enrol the thief's own BankID: nothing ties the BankID person to the

@@ -22,6 +22,8 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from audit.service import client_ip, record
 
 from . import conf, throttle
@@ -30,6 +32,13 @@ from .throttle import Limit
 logger = logging.getLogger(__name__)
 
 PROOF_SCOPE = "proof-failures"
+
+# What a person is told when their account may not try a proof now; every
+# page and service that refuses a proof for it says the same.
+LOCKED_OUT_MESSAGE = _(
+    "För många misslyckade försök att identifiera dig. Vänta en stund och försök igen, "
+    "eller kontakta IT-supporten."
+)
 _LOCKOUT_NOTICE_SCOPE = "proof-lockout-noticed"
 
 
