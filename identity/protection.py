@@ -17,6 +17,7 @@ spelling of a name has a budget of its own:
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import secrets
 from collections.abc import Iterable
@@ -80,7 +81,22 @@ def origin(request) -> str:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.is_staff:
         return f"staff:{user.pk}"
-    return client_ip(request) or ""
+    return address_subject(client_ip(request) or "")
+
+
+def address_subject(ip: str) -> str:
+    """An IPv4 address as it is; an IPv6 address as its /64, which one
+    subscriber gets whole (counting single addresses would give them 2^64
+    budgets)."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if address.version == 4:
+        return str(address)
+    if address.ipv4_mapped:
+        return str(address.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{address}/64", strict=False))
 
 
 # --- rate limits ---------------------------------------------------------------------
