@@ -72,7 +72,11 @@ def account_subject(*, user_guid: str = "", username: str = "") -> str:
     if user_guid:
         return f"guid:{user_guid.lower()}"
     name = canonical_name(username)
-    return f"name:{name}" if name else ""
+    if name:
+        return f"name:{name}"
+    # Nothing left after folding (``DOMAIN\``, ``@x``): still limited, by what was typed.
+    raw = (username or "").strip().casefold()
+    return f"raw:{raw}" if raw else ""
 
 
 def origin(request) -> str:
@@ -88,6 +92,11 @@ def address_subject(ip: str) -> str:
     """An IPv4 address as it is; an IPv6 address as its /64, which one
     subscriber gets whole (counting single addresses would give them 2^64
     budgets)."""
+    ip = (ip or "").strip()
+    if ip.startswith("[") and "]" in ip:  # [v6]:port
+        ip = ip[1 : ip.index("]")]
+    elif ip.count(":") == 1:  # v4:port
+        ip = ip.split(":", 1)[0]
     try:
         address = ipaddress.ip_address(ip)
     except ValueError:

@@ -216,19 +216,11 @@ def start_order(
     live = find_live_order(request=request, purpose=purpose, user_guid=user_guid, flow_id=flow_id)
     if live is not None:
         return live
-    order_id = str(uuid.uuid4())
-    attempt = check_start(
-        request=request,
-        purpose=purpose,
-        user_guid=user_guid,
-        username=username,
-        flow_id=flow_id,
-        order_id=order_id,
-    )
     session_key = _session_key(request)
     lock = f"bankid:start:{session_key}:{purpose}:{flow_id}"
     if not cache.add(lock, 1, timeout=10):
-        # Another request of this session is starting the same order right now.
+        # Another request of this session is starting the same order right
+        # now (a double-click): show that order; nothing of this one counts.
         for _ in range(30):
             time.sleep(0.1)
             live = find_live_order(
@@ -236,6 +228,28 @@ def start_order(
             )
             if live is not None:
                 return live
+    else:
+        # Look again under the lock: the other click may have finished its
+        # order between the first look and the lock.
+        live = find_live_order(
+            request=request, purpose=purpose, user_guid=user_guid, flow_id=flow_id
+        )
+        if live is not None:
+            cache.delete(lock)
+            return live
+    order_id = str(uuid.uuid4())
+    try:
+        attempt = check_start(
+            request=request,
+            purpose=purpose,
+            user_guid=user_guid,
+            username=username,
+            flow_id=flow_id,
+            order_id=order_id,
+        )
+    except StartRefused:
+        cache.delete(lock)
+        raise
     try:
         ip = client_ip(request) or "127.0.0.1"
         try:

@@ -24,6 +24,7 @@ from audit.service import record
 from ..crypto import decrypt
 from ..models import Enrollment
 from ..registry import get_service
+from ..stars import maturing
 from . import caller_bankid, guard
 from .forms import CallerCodeForm
 from .services import get_directory_user
@@ -183,6 +184,10 @@ def _handle_sms(request, *, user, render):
     form = CallerCodeForm(request.POST if request.POST.get("action") == "check" else None)
     action = request.POST.get("action") if request.method == "POST" else ""
     try:
+        if action == "send" and "sms" in maturing(user.guid):
+            # Not even a code to a number changed today (it may be a thief's).
+            messages.error(request, guard.CheckRefused("young").message)
+            return HttpResponseRedirect(_verify_url(user.guid, "sms"))
         if action == "send":
             challenge = challenges.start_sms_challenge(
                 request=request,
@@ -221,10 +226,10 @@ def _handle_sms(request, *, user, render):
                     code=form.cleaned_data["code"],
                 )
             except CodeError as exc:
-                if exc.code in {"code_empty", "code_format", "code_length"}:
-                    guard.check_passed(check)  # nothing was compared
-                else:
+                if exc.compared:
                     guard.check_missed(check, request=request)
+                else:
+                    guard.check_passed(check)  # nothing was compared
                 if exc.code in {"code_empty", "code_format", "code_length", "code_wrong"}:
                     # A slip of the tongue or the keyboard: the same code may be tried again.
                     form.add_error("code", exc.message)

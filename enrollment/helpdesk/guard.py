@@ -17,6 +17,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from audit.service import record
+from enrollment.stars import maturing
 from identity import protection, throttle
 from identity.throttle import Limit
 
@@ -36,6 +37,12 @@ class CheckRefused(Exception):
 
     @property
     def message(self) -> str:
+        if self.code == "young":
+            return _(
+                "Tjänsten registrerades eller ändrades nyss, så den kan inte användas för att "
+                "kontrollera den som ringer ännu. Kontrollera den som ringer på annat sätt, till "
+                "exempel med legitimation."
+            )
         if self.code == "locked_out":
             return _(
                 "Kontot har för många misslyckade identifieringar just nu. Kontrollera den som "
@@ -64,9 +71,21 @@ def _misses(request, user) -> list[Limit]:
 
 
 def begin_check(*, request, user, method: str, token: str = "") -> CallerCheck:
-    """Take a slot of the member's and the account's misses and of the
-    account's failed proofs. Raises CheckRefused (audited; an alert when a
-    miss limit is reached)."""
+    """Refuse a service in its quiet period; take a slot of the member's and
+    the account's misses and of the account's failed proofs. Raises
+    CheckRefused (audited; an alert when a miss limit is reached)."""
+    if method in maturing(user.guid):
+        # A number changed today may be a thief's: the quiet period that keeps
+        # it from resetting on its own keeps it from vouching for a caller too.
+        record(
+            action="helpdesk.verify_caller",
+            result="denied",
+            request=request,
+            subject=user.username,
+            subject_guid=user.guid,
+            details={"method": method, "reason": "service_too_new"},
+        )
+        raise CheckRefused("young")
     token = token or secrets.token_hex(8)
     misses = _misses(request, user)
     full = throttle.attempt(misses, token=token)

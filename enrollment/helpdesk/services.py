@@ -48,6 +48,15 @@ class EnrollmentRow:
         return self.enrollment.created_at
 
     @property
+    def changed_at(self) -> datetime | None:
+        """When it was last changed, if after it was registered (a changed
+        number is as new as a new one: a thief's change looks like this)."""
+        changed = self.enrollment.updated_at
+        if changed and (changed - self.enrollment.created_at).total_seconds() > 60:
+            return changed
+        return None
+
+    @property
     def last_used_at(self) -> datetime | None:
         return self.enrollment.last_used_at
 

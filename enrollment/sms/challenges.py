@@ -229,6 +229,7 @@ def verify_sms_code(
             challenge.save(update_fields=["attempts"])
             left = conf.code_max_attempts() - challenge.attempts
             error = CodeError("code_wrong", count=left) if left > 0 else CodeError("code_too_many")
+            error.compared = True  # a guess at a real code (or a decoy's)
         details = {"purpose": _purpose_kind(purpose), "reason": error.code}
         if challenge is not None:
             details |= {"display": challenge.display, "attempts": challenge.attempts}

@@ -15,7 +15,10 @@ from . import conf
 
 class CodeError(ValueError):
     """A code that was not accepted; ``code`` keys the message (see messages.py),
-    ``params`` fill it in (e.g. the tries left)."""
+    ``params`` fill it in (e.g. the tries left). ``compared``: the typed code
+    was compared with the challenge's (a guess), not refused before that."""
+
+    compared = False
 
     def __init__(self, code: str, **params) -> None:
         super().__init__(code)

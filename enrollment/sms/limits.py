@@ -119,19 +119,18 @@ def check_send(
     origin = protection.origin(request)
     # The cooldown holds across flows: per number, and for a decoy per the
     # name it stands for, so that a new flow answers alike for both.
-    cooldown_key = phone_e164 or (f"decoy:{subject}" if decoy else "")
+    # A decoy counts per number too, on the number it pretends to send to:
+    # a limit that only real numbers had would tell who has Mobilkod.
+    number = phone_e164 or (f"decoy:{subject}" if decoy else "")
     limits = [
-        Limit("sms-cooldown", cooldown_key, 1, cooldown),
+        Limit("sms-cooldown", number, 1, cooldown),
         _limit("send_user", subject),
         _limit("send_user_day", subject),
         _limit("send_ip", origin),
         _limit("send_ip_day", origin),
     ]
-    if phone_e164:
-        limits += [
-            _limit("send_number", phone_e164),
-            _limit("send_number_day", phone_e164),
-        ]
+    if number:
+        limits += [_limit("send_number", number), _limit("send_number_day", number)]
     budget = _global_limit()
     if decoy:
         if budget.subject and throttle.is_full(budget):

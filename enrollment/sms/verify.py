@@ -103,11 +103,13 @@ def prove_with_sms_code(*, request, flow: proofs.ProofFlow, code: str) -> SmsCha
             code=code,
         )
     except CodeError as exc:
-        if exc.code in {"code_empty", "code_format", "code_length"}:
-            protection.proof_passed(attempt)  # not a try: nothing was compared
-        else:
+        if getattr(exc, "compared", False):
             proofs.record_failure(request, flow)
             protection.proof_failed(attempt, request=request, purpose=flow.purpose)
+        else:
+            # Not a try: nothing was compared (malformed, expired, used up,
+            # already used by this flow's own right answer in another tab).
+            protection.proof_passed(attempt)
         raise
     except SmsRateLimited:
         protection.proof_passed(attempt)  # refused before any code was compared

@@ -105,3 +105,29 @@ def test_user_without_mobilkod_cannot_be_sent_a_code(helpdesk, demo_user):
     response = helpdesk.post(verify_url(demo_user.guid), {"action": "send"})
     assert response.status_code == 404
     assert not outbox
+
+
+def test_a_number_changed_just_now_cannot_vouch_for_a_caller(
+    helpdesk, anna_sms, settings, django_capture_on_commit_callbacks
+):
+    """A thief with the password changes the number, then calls the helpdesk:
+    the quiet period that keeps a new service from resetting on its own keeps
+    it from passing a caller check too (not even a code is sent)."""
+    settings.RESET_NEW_SERVICE_QUIET_SECONDS = 24 * 3600
+    with django_capture_on_commit_callbacks(execute=True):
+        response = helpdesk.post(verify_url(anna_sms.user_guid), {"action": "send"})
+    assert response.status_code == 302 and outbox == []
+    page = helpdesk.get(verify_url(anna_sms.user_guid)).content.decode()
+    assert "registrerades eller ändrades nyss" in page
+
+
+def test_the_user_page_shows_when_a_service_was_changed(helpdesk, anna_sms):
+    from datetime import timedelta
+
+    from enrollment.models import Enrollment
+
+    Enrollment.objects.filter(pk=anna_sms.pk).update(
+        created_at=timezone.now() - timedelta(days=400)
+    )
+    page = helpdesk.get(reverse("admin:helpdesk_user", args=[anna_sms.user_guid])).content
+    assert "ändrad " in page.decode()
