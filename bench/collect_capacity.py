@@ -29,7 +29,7 @@ TARGET_CPU_MS = 1.0
 
 
 def _start_at_simulator(count: int) -> list:
-    from enrollment.bankid import get_bankid_backend
+    from services.bankid import get_bankid_backend
 
     client = get_bankid_backend()
     with ThreadPoolExecutor(max_workers=4) as pool:
@@ -38,8 +38,8 @@ def _start_at_simulator(count: int) -> list:
 
 def _create_orders(count: int, *, tag: str) -> list:
     """``count`` pending orders (simulator + rows), not yet queued."""
-    from enrollment.bankid.models import BankIDOrder
     from enrollment.crypto import encrypt
+    from services.bankid.models import BankIDOrder
 
     now = time.time()
     rows = [
@@ -64,7 +64,7 @@ def _create_orders(count: int, *, tag: str) -> list:
 
 def _queue(orders: list, interval: float) -> None:
     """The first collect of each order, spread over one interval."""
-    from enrollment.bankid.tasks import collect_order
+    from services.bankid.tasks import collect_order
 
     with collect_order.app.producer_or_acquire() as producer:
         for n, order in enumerate(orders):
@@ -79,7 +79,7 @@ def _mark_polled(orders: list) -> None:
     """What the open order pages' polls leave in the cache."""
     from django.core.cache import cache
 
-    from enrollment.bankid.orders import _poll_key, abandon_seconds
+    from services.bankid.orders import _poll_key, abandon_seconds
 
     now = time.time()
     timeout = int(abandon_seconds() * 4) + 60
@@ -89,7 +89,7 @@ def _mark_polled(orders: list) -> None:
 
 
 def _end_all() -> int:
-    from enrollment.bankid.models import BankIDOrder
+    from services.bankid.models import BankIDOrder
 
     return BankIDOrder.objects.filter(status=BankIDOrder.Status.PENDING).update(
         status=BankIDOrder.Status.CANCELLED, collect_token=""
@@ -101,8 +101,8 @@ def _in_process_cpu(stack, count: int) -> dict:
     collects it queues are dropped afterwards)."""
     from django.db import connection
 
-    from enrollment.bankid.collect import collect_once
-    from enrollment.bankid.models import BankIDOrder
+    from services.bankid.collect import collect_once
+    from services.bankid.models import BankIDOrder
 
     orders = _create_orders(count, tag="inproc")
     _mark_polled(orders)

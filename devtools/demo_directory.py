@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .base import (
+from identity.directory.base import (
     AccountDisabled,
     AccountLocked,
     DirectoryBackend,
@@ -24,7 +24,7 @@ from .base import (
     PolicyViolation,
     WrongPassword,
 )
-from .complexity import meets_ad_complexity
+from identity.directory.complexity import meets_ad_complexity
 
 DEMO_POLICY = PasswordPolicy(
     min_length=8,

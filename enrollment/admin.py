@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.admin import ReadOnlyModelAdmin
 
-from .models import Enrollment, EnrollmentReminder
+from .models import Enrollment
 from .registry import get_service
 
 
@@ -61,12 +61,3 @@ class EnrollmentAdmin(ReadOnlyModelAdmin):
             _("Visa användaren"),
             enrollment.username,
         )
-
-
-@admin.register(EnrollmentReminder)
-class EnrollmentReminderAdmin(ReadOnlyModelAdmin):
-    list_display = ["username", "sent_at", "times_sent"]
-    search_fields = ["username", "=user_guid"]
-    fields = ["username", "user_guid", "sent_at", "times_sent"]
-    readonly_fields = fields
-    date_hierarchy = "sent_at"

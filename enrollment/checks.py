@@ -3,55 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.checks import Error, Info, Tags, Warning, register
-from django.utils.module_loading import import_string
-
-
-@register(Tags.security)
-def check_sms_backend(app_configs=None, **kwargs) -> list:
-    """The console and locmem SMS backends send nothing to a phone: refused
-    unless DEBUG or DEMO_MODE is on. A real backend must have its settings."""
-    from .sms import conf as sms_conf
-
-    path = sms_conf.backend_path()
-    try:
-        backend = import_string(path)
-    except ImportError as exc:
-        return [
-            Error(
-                f"SMS_BACKEND {path!r} cannot be imported: {exc}",
-                hint="Use e.g. enrollment.sms.gateways.FortySixElksBackend.",
-                id="enrollment.E001",
-            )
-        ]
-    problems: list = []
-    development = getattr(backend, "development_only", False)
-    if development and not (settings.DEBUG or getattr(settings, "DEMO_MODE", False)):
-        from .sms.gateways import LocmemBackend
-
-        # The test settings pick LocmemBackend on purpose: warn, but let commands run.
-        kind = Warning if issubclass(backend, LocmemBackend) else Error
-        problems.append(
-            kind(
-                f"SMS_BACKEND {path!r} delivers no SMS to any phone; users would never "
-                "get their codes.",
-                hint="Set SMS_BACKEND to a real gateway (46elks, Twilio, HTTP), "
-                "or DEMO_MODE=true for a demo.",
-                id="enrollment.W002" if kind is Warning else "enrollment.E002",
-            )
-        )
-    missing = getattr(backend, "missing_settings", lambda: [])()
-    if missing and not development:
-        # Info, not an error: the credentials may come later (secrets mounted at
-        # start-up); until then every send fails and says "not_configured".
-        problems.append(
-            Info(
-                f"SMS_BACKEND {path!r} has no value for: {', '.join(missing)}; "
-                "no SMS can be sent until they are set.",
-                id="enrollment.I003",
-            )
-        )
-    return problems
+from django.core.checks import Error, Tags, register
 
 
 @register(Tags.security)
@@ -73,4 +25,15 @@ def check_star_thresholds(app_configs=None, **kwargs) -> list:
                     id="enrollment.E010",
                 )
             )
+    return problems
+
+
+@register(Tags.security)
+def check_identity_services(app_configs=None, **kwargs) -> list:
+    """Each configured identity service's own checks (``IdentityService.check``)."""
+    from .registry import all_services
+
+    problems: list = []
+    for service in all_services():
+        problems += service.check()
     return problems

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from django.conf import settings
 
-DEFAULT_IDENTITY_SERVICES = [
-    {"class": "enrollment.sms.service.SmsService", "weight": 1, "required": False},
-    {"class": "enrollment.bankid.service.BankIDService", "weight": 1, "required": False},
-]
-
 
 def identity_services() -> list[dict]:
-    return getattr(settings, "IDENTITY_SERVICES", DEFAULT_IDENTITY_SERVICES)
+    """``settings.IDENTITY_SERVICES`` (``{"class", "weight", "required"}`` each),
+    by default every installed service app at weight 1, in INSTALLED_APPS order."""
+    configured = getattr(settings, "IDENTITY_SERVICES", None)
+    if configured is not None:
+        return list(configured)
+    from .apps import service_apps
+
+    return [{"class": app.service, "weight": 1, "required": False} for app in service_apps()]
+
+
+def identity_service_weights() -> dict[str, tuple[int, bool]] | None:
+    """``settings.IDENTITY_SERVICES_WEIGHTS`` (from the environment,
+    ``sms:1,bankid:2:required``): service key -> (weight, required). When set,
+    only the services it names are on."""
+    return getattr(settings, "IDENTITY_SERVICES_WEIGHTS", None)
 
 
 def stars_full() -> int:

@@ -1,9 +1,6 @@
-"""Celery tasks of the enrollment app: Celery autodiscovers ``enrollment.tasks``;
-each identity service keeps its own tasks in its subpackage."""
+"""Celery tasks of the enrollment core (each service app keeps its own tasks)."""
 
-from celery import shared_task  # noqa: E402
-
-from .sms.tasks import deliver_sms_code, prune_sms_challenges, send_sms_notice  # noqa: F401
+from celery import shared_task
 
 
 @shared_task(ignore_result=True)

@@ -20,10 +20,10 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from audit.service import record
+from enrollment.crypto import decrypt
+from enrollment.models import Enrollment
+from enrollment.registry import get_service
 
-from ..crypto import decrypt
-from ..models import Enrollment
-from ..registry import get_service
 from . import caller_bankid
 from .forms import CallerCodeForm
 from .services import get_directory_user
@@ -167,9 +167,9 @@ def _verify_url(guid: str, method: str) -> str:
 
 
 def _handle_sms(request, *, user, render):
-    from ..sms import challenges
-    from ..sms.codes import CodeError
-    from ..sms.limits import SmsRateLimited
+    from services.sms import challenges
+    from services.sms.codes import CodeError
+    from services.sms.limits import SmsRateLimited
 
     enrollment = Enrollment.objects.filter(user_guid=user.guid, service="sms").first()
     if enrollment is None:

@@ -4,7 +4,7 @@ The helpdesk types the personnummer the caller gives. If it does not hash to
 the user's enrolled BankID, the check fails at once and no order is started;
 otherwise BankID asks that person to identify in their app ("the user called
 us"), and the completed order must be the enrolled person
-(``BankIDOrder.expected_hash``, checked by enrollment.bankid.collect).
+(``BankIDOrder.expected_hash``, checked by services.bankid.collect).
 The page polls its own JSON with the BankID order page's script.
 """
 
@@ -20,22 +20,26 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from audit.service import client_ip, record
-
-from ..bankid import get_bankid_backend
-from ..bankid.errors import BankIDError
-from ..bankid.messages import error_message, user_message
-from ..bankid.models import BankIDOrder
-from ..bankid.orders import (
+from enrollment.models import Enrollment
+from enrollment.registry import get_service
+from services.bankid import get_bankid_backend
+from services.bankid.errors import BankIDError
+from services.bankid.messages import error_message, user_message
+from services.bankid.models import BankIDOrder
+from services.bankid.orders import (
     _queue_collect,
     cancel_order,
     collect_interval,
     get_order,
     note_browser_poll,
 )
-from ..bankid.pnr import InvalidPersonalNumber, hash_personal_number, normalize_personal_number
-from ..bankid.status import order_state
-from ..models import Enrollment
-from ..registry import get_service
+from services.bankid.pnr import (
+    InvalidPersonalNumber,
+    hash_personal_number,
+    normalize_personal_number,
+)
+from services.bankid.status import order_state
+
 from .forms import CallerPersonalNumberForm
 
 _SESSION_KEY = "helpdesk_bankid_orders"

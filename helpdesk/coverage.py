@@ -19,12 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from ldap3.utils.dn import parse_dn
 
 from audit.models import AuditEvent
+from enrollment import conf
+from enrollment.models import Enrollment
+from enrollment.registry import all_services
+from enrollment.stars import count_stars
 from identity.directory import DirectoryUser, get_directory
-
-from .. import conf
-from ..models import Enrollment
-from ..registry import all_services
-from ..stars import count_stars
 
 RESET_ACTIONS = ("reset.password_set",)
 UNLOCK_ACTIONS = ("reset.unlocked", "helpdesk.unlock")

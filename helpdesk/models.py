@@ -1,4 +1,4 @@
-"""Helpdesk models (app label ``enrollment``; imported by enrollment/models.py)."""
+"""Helpdesk models. Their tables kept the names they had in the enrollment app."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ class HelpdeskAccess(models.Model):
 
     class Meta:
         managed = False
+        db_table = "enrollment_helpdeskaccess"
         default_permissions = ()
         permissions = [
             ("helpdesk_find_user", _("Kan söka användare och se deras uppgifter")),
@@ -37,6 +38,7 @@ class EnrollmentReminder(models.Model):
     times_sent = models.PositiveIntegerField(_("antal skickade"), default=0)
 
     class Meta:
+        db_table = "enrollment_enrollmentreminder"
         ordering = ["-sent_at"]
         verbose_name = _("påminnelse om registrering")
         verbose_name_plural = _("påminnelser om registrering")

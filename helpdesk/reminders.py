@@ -18,12 +18,12 @@ from django.conf import settings
 from django.utils import timezone
 
 from audit.service import record
+from enrollment import conf
+from enrollment.models import Enrollment
+from enrollment.registry import all_services
+from enrollment.stars import count_stars
 from identity.directory import DirectoryUser, get_directory
 
-from .. import conf
-from ..models import Enrollment
-from ..registry import all_services
-from ..stars import count_stars
 from .mail import send_template_mail
 from .models import EnrollmentReminder
 

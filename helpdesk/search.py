@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
+from enrollment.models import Enrollment
 from identity.directory import DirectoryUser, get_directory
-
-from ..models import Enrollment
 
 _CACHE_KEY = "helpdesk:directory-index"
 _PHONE_LIKE = re.compile(r"^[+\d\s*()-]+$")

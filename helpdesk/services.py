@@ -15,14 +15,14 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from audit.service import record
+from enrollment import conf
+from enrollment.models import Enrollment
+from enrollment.registry import get_service
+from enrollment.services import remove_enrollment
+from enrollment.stars import StarMeter, count_stars, star_meter
 from identity.directory import DirectoryError, DirectoryUser, get_directory
 from identity.directory.base import UserNotFound
 
-from .. import conf
-from ..models import Enrollment
-from ..registry import get_service
-from ..services import remove_enrollment
-from ..stars import StarMeter, count_stars, star_meter
 from .mail import send_template_mail
 
 RECENT_EVENTS = 25

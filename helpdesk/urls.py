@@ -31,8 +31,8 @@ def routes() -> list[tuple]:
 def menu(request) -> list[dict]:
     """The helpdesk's entries in the admin's app list (index page and sidebar)."""
     entries = [
-        ("enrollment.helpdesk_find_user", _("Sök användare"), "helpdesk_find", "finduser"),
-        ("enrollment.view_coverage", _("Registreringsgrad"), "helpdesk_coverage", "coverage"),
+        ("helpdesk.helpdesk_find_user", _("Sök användare"), "helpdesk_find", "finduser"),
+        ("helpdesk.view_coverage", _("Registreringsgrad"), "helpdesk_coverage", "coverage"),
     ]
     return [
         {

@@ -19,9 +19,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from audit.service import record
+from enrollment.models import Enrollment
 from identity.directory import DirectoryError
 
-from ..models import Enrollment
 from . import caller, chart, coverage, services
 from .forms import RemoveEnrollmentForm, SearchForm
 from .messages import message
@@ -60,7 +60,7 @@ def _user_url(guid: str) -> str:
     return reverse("admin:helpdesk_user", kwargs={"guid": guid})
 
 
-@permission_required("enrollment.helpdesk_find_user")
+@permission_required("helpdesk.helpdesk_find_user")
 def find_user(request):
     form = SearchForm(request.GET if "q" in request.GET else None)
     hits = None
@@ -89,7 +89,7 @@ def find_user(request):
     )
 
 
-@permission_required("enrollment.helpdesk_find_user")
+@permission_required("helpdesk.helpdesk_find_user")
 def user_detail(request, guid: str):
     try:
         profile = services.user_profile(request=request, guid=guid)
@@ -111,9 +111,9 @@ def user_detail(request, guid: str):
             "verification": caller.verification_state(request, guid),
             "caller_methods": caller.available_methods(guid),
             "audit_url": reverse("admin:audit_auditevent_changelist") + f"?subject_guid={guid}",
-            "can_unlock": request.user.has_perm("enrollment.helpdesk_unlock"),
+            "can_unlock": request.user.has_perm("helpdesk.helpdesk_unlock"),
             "can_remove": request.user.has_perm("enrollment.delete_enrollment"),
-            "can_verify": request.user.has_perm("enrollment.helpdesk_verify_caller"),
+            "can_verify": request.user.has_perm("helpdesk.helpdesk_verify_caller"),
             "can_view_audit": request.user.has_perm("audit.view_auditevent"),
         },
         title=profile.user.display_name or profile.user.username,
@@ -144,7 +144,7 @@ def remove_enrollment(request, guid: str, pk: int):
 
 
 @require_POST
-@permission_required("enrollment.helpdesk_unlock")
+@permission_required("helpdesk.helpdesk_unlock")
 def unlock(request, guid: str):
     try:
         services.unlock_account(
@@ -158,7 +158,7 @@ def unlock(request, guid: str):
 
 
 @sensitive_post_parameters("personal_number", "code")
-@permission_required("enrollment.helpdesk_verify_caller")
+@permission_required("helpdesk.helpdesk_verify_caller")
 def verify_caller(request, guid: str, method: str):
     try:
         return caller.handle(request, guid=guid, method=method, render=render)
@@ -172,7 +172,7 @@ def verify_caller(request, guid: str, method: str):
         )
 
 
-@permission_required("enrollment.view_coverage")
+@permission_required("helpdesk.view_coverage")
 def coverage_view(request):
     try:
         report = coverage.coverage_report()

@@ -25,7 +25,7 @@ class User(AbstractUser):
 
 
 class DemoDirectoryUser(models.Model):
-    """A user of the demo directory (``identity.directory.demo``).
+    """A user of the demo directory (``devtools.demo_directory``).
 
     Kept in the database so the web and worker processes see one directory and
     a reset password survives a restart. Passwords are stored as Django hashes.

@@ -5,6 +5,7 @@ Secrets may be given as ``NAME_FILE``. ``DEBUG`` is off unless asked for.
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import environ
@@ -25,7 +26,11 @@ PORTAL_NAME = env_str("PORTAL_NAME", "Självserviceportalen")
 
 INSTALLED_APPS = [
     "portal",
+    "helpdesk",
     "reset",
+    # The identity services: each its own app, turned on here and in IDENTITY_SERVICES.
+    "services.sms",
+    "services.bankid",
     "enrollment",
     "identity",
     "audit",
@@ -37,6 +42,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
 ]
+# The development tools (BankID simulator, demo directory, demo commands) are in
+# a checkout but not in `pip install .` or the image: installed only when present.
+if importlib.util.find_spec("devtools") is not None:
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -235,8 +244,8 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 
 # --- Portal features (app defaults live in each app's conf.py) --------------
-SMS_BACKEND = env_str("SMS_BACKEND", "enrollment.sms.gateways.ConsoleBackend")
-BANKID_BACKEND = env_str("BANKID_BACKEND", "enrollment.bankid.client.BankIDClient")
+SMS_BACKEND = env_str("SMS_BACKEND", "services.sms.gateways.ConsoleBackend")
+BANKID_BACKEND = env_str("BANKID_BACKEND", "services.bankid.client.BankIDClient")
 # The RP API base URL (production, BankID's test server, or our simulator), the
 # RP certificate and key (a path, or the PEM itself, e.g. through BANKID_CERT_FILE),
 # and the CA that signs the server's certificate (BankID's own roots are built in).
@@ -271,10 +280,10 @@ DIRECTORY_GROUP_MAP = {
     "Portal admins": DIRECTORY_ADMIN_GROUPS,
 }
 _HELPDESK_PERMISSIONS = [
-    "enrollment.helpdesk_find_user",
-    "enrollment.helpdesk_unlock",
-    "enrollment.helpdesk_verify_caller",
-    "enrollment.view_coverage",
+    "helpdesk.helpdesk_find_user",
+    "helpdesk.helpdesk_unlock",
+    "helpdesk.helpdesk_verify_caller",
+    "helpdesk.view_coverage",
     "enrollment.view_enrollment",
     "enrollment.delete_enrollment",
     "audit.view_auditevent",
@@ -284,7 +293,7 @@ STAFF_GROUP_PERMISSIONS = {
     "Helpdesk": _HELPDESK_PERMISSIONS,
     "Portal admins": [
         *_HELPDESK_PERMISSIONS,
-        "enrollment.view_enrollmentreminder",
+        "helpdesk.view_enrollmentreminder",
         "identity.view_user",
         "auth.view_group",
     ],
@@ -309,7 +318,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=17),
     },
     "send-enrollment-reminders": {
-        "task": "enrollment.helpdesk.tasks.send_enrollment_reminders",
+        "task": "helpdesk.tasks.send_enrollment_reminders",
         "schedule": crontab(hour=9, minute=5, day_of_week="mon-fri"),
     },
 }
@@ -325,14 +334,14 @@ CELERY_BEAT_SCHEDULE.update(
             "schedule": crontab(hour=4, minute=7),
         },
         "sms-prune-challenges": {
-            "task": "enrollment.sms.tasks.prune_sms_challenges",
+            "task": "services.sms.tasks.prune_sms_challenges",
             "schedule": crontab(hour=3, minute=41),
         },
     }
 )
 
 # --- App settings from the environment ---------------------------------------
-# Each app's conf.py holds the defaults (enrollment/sms/conf.py, identity/conf.py,
+# Each app's conf.py holds the defaults (services/sms/conf.py, identity/conf.py,
 # reset/conf.py, enrollment/conf.py); a variable set in the environment (or as
 # NAME_FILE) overrides it. Lists are comma-separated.
 _ENV_STR = [
@@ -397,15 +406,9 @@ for _name in _ENV_LIST:
     if env_str(_name) is not None:
         globals()[_name] = env_list(_name)
 if env_str("IDENTITY_SERVICES_WEIGHTS"):
-    # "sms:1,bankid:2" sets each service's stars; "bankid:2:required" marks it required.
-    from enrollment.conf import DEFAULT_IDENTITY_SERVICES as _services
-
-    _weights = {}
+    # "sms:1,bankid:2" sets each service's stars (by its key); "bankid:2:required"
+    # marks it required; a service not named is off (enrollment.conf).
+    IDENTITY_SERVICES_WEIGHTS = {}
     for _item in env_list("IDENTITY_SERVICES_WEIGHTS"):
         _key, _weight, *_flags = _item.split(":")
-        _weights[_key.strip()] = (int(_weight), "required" in _flags)
-    IDENTITY_SERVICES = [
-        {**_entry, "weight": _weights[_k][0], "required": _weights[_k][1]}
-        for _entry in _services
-        if (_k := _entry["class"].rsplit(".", 2)[-3].rsplit(".", 1)[-1]) in _weights
-    ]
+        IDENTITY_SERVICES_WEIGHTS[_key.strip()] = (int(_weight), "required" in _flags)

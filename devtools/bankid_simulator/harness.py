@@ -114,7 +114,7 @@ class BankIDSimulator:
 
     def client(self, **overrides: Any):
         """A real BankIDClient configured for this simulator."""
-        from ..client import BankIDClient
+        from services.bankid.client import BankIDClient
 
         options = {
             "url": self.api_url,

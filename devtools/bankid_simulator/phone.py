@@ -12,7 +12,8 @@ from html import escape
 from typing import Any
 from urllib.parse import quote
 
-from ..pnr import format_personal_number
+from services.bankid.pnr import format_personal_number
+
 from .orders import COMPLETE, PENDING, Order, PhoneError
 from .persons import DEFAULT_PERSONAL_NUMBER
 from .scripted import ScriptedPhone

@@ -24,7 +24,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from ..pnr import InvalidPersonalNumber, normalize_personal_number
+from services.bankid.pnr import InvalidPersonalNumber, normalize_personal_number
+
 from .config import ERROR_STATUS, SimulatorConfig
 from .orders import COMPLETE, FAILED, PENDING, ApiError, Order, PhoneError
 from .persons import DEFAULT_PERSONAL_NUMBER, completion_data, person_for

@@ -9,7 +9,8 @@ import re
 import time
 from typing import Any
 
-from ..pnr import InvalidPersonalNumber, normalize_personal_number
+from services.bankid.pnr import InvalidPersonalNumber, normalize_personal_number
+
 from .orders import ApiError, Order
 
 _TWELVE_DIGITS = re.compile(r"\d{12}")

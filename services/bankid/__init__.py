@@ -10,7 +10,7 @@ Entry points (import from here):
 - ``normalize_personal_number()``, ``hash_personal_number()``
 - ``qr_payload()``, ``qr_svg()``, ``autostart_url()``
 
-The local simulator lives in ``enrollment.bankid.simulator``.
+The local simulator lives in ``devtools.bankid_simulator``.
 """
 
 from __future__ import annotations

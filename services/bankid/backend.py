@@ -1,7 +1,7 @@
 """The BankID backend interface and its per-process loader.
 
 ``settings.BANKID_BACKEND`` names the class (default
-``enrollment.bankid.client.BankIDClient``). Point the same client at the local
+``services.bankid.client.BankIDClient``). Point the same client at the local
 simulator with ``BANKID_URL``/``BANKID_CA``/``BANKID_CERT``/``BANKID_KEY``:
 there is no fake backend, the simulator speaks the real protocol.
 """

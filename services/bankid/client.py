@@ -47,7 +47,7 @@ class BankIDClient:
     """The BankID RP API v6.0 client; the default ``BANKID_BACKEND``.
 
     Every argument defaults to the matching ``BANKID_*`` setting (see
-    ``enrollment.bankid.conf``). Raises ImproperlyConfigured at construction
+    ``services.bankid.conf``). Raises ImproperlyConfigured at construction
     when the URL is not HTTPS or the certificates cannot be loaded.
     """
 

@@ -10,10 +10,10 @@ from django.conf import settings
 from django.db import transaction
 
 from audit.service import record
+from enrollment.models import Enrollment
+from enrollment.services import save_enrollment
 from identity.directory import DirectoryError, get_directory
 
-from ..models import Enrollment
-from ..services import save_enrollment
 from . import get_bankid_backend
 from .errors import BankIDError, InvalidParametersError
 from .models import BankIDOrder

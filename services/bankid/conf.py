@@ -32,7 +32,7 @@ PRODUCTION_URL = "https://appapi2.bankid.com/rp/v6.0/"
 TEST_URL = "https://appapi2.test.bankid.com/rp/v6.0/"
 
 DEFAULTS: dict[str, object] = {
-    "BANKID_BACKEND": "enrollment.bankid.client.BankIDClient",
+    "BANKID_BACKEND": "services.bankid.client.BankIDClient",
     "BANKID_URL": PRODUCTION_URL,
     "BANKID_CERT": "",
     "BANKID_KEY": "",

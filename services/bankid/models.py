@@ -62,6 +62,8 @@ class BankIDOrder(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        # The table kept its name when the model moved out of the enrollment app.
+        db_table = "enrollment_bankidorder"
         verbose_name = _("BankID-order")
         verbose_name_plural = _("BankID-ordrar")
         indexes = [models.Index(fields=["status", "created_at"])]

@@ -22,8 +22,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.service import client_ip, record
+from enrollment.crypto import decrypt, encrypt
 
-from ..crypto import decrypt, encrypt
 from . import get_bankid_backend
 from .errors import BankIDError, InvalidParametersError
 from .models import BankIDOrder

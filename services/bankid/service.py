@@ -10,3 +10,9 @@ class BankIDService(IdentityService):
     name = _("Mobilt BankID")
     enroll_url_name = "bankid_enroll"
     verify_url_name = "bankid_verify"
+    caller_check_label = _("Identifiera med Mobilt BankID")
+
+    def check_caller(self, check):
+        from .caller import check_caller
+
+        return check_caller(check)

@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..proofs import get_flow, mark_proved, record_failure
+from enrollment.proofs import get_flow, mark_proved, record_failure
+
 from .messages import error_message, status_message, user_message
 from .models import BankIDOrder
 from .orders import kick_if_stalled, note_browser_poll, qr_content

@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import proofs
-from ..decorators import fresh_login_required
-from ..models import Enrollment
-from ..stepup import services_to_prove, start_step_up
+from enrollment import proofs
+from enrollment.decorators import fresh_login_required
+from enrollment.models import Enrollment
+from enrollment.stepup import services_to_prove, start_step_up
+
 from .errors import BankIDError
 from .forms import PersonalNumberForm
 from .messages import user_message
@@ -46,7 +47,7 @@ def enroll(request):
             service_key=SERVICE_KEY,
             return_url=request.get_full_path(),
         )
-        return render(request, "enrollment/bankid/step_up.html", {"services": others, "flow": flow})
+        return render(request, "bankid/step_up.html", {"services": others, "flow": flow})
     form = PersonalNumberForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
@@ -66,9 +67,7 @@ def enroll(request):
         else:
             return HttpResponseRedirect(reverse("bankid_order", kwargs={"order_id": order.pk}))
     status = 400 if (form.errors or error) else 200
-    return render(
-        request, "enrollment/bankid/enroll.html", {"form": form, "error": error}, status=status
-    )
+    return render(request, "bankid/enroll.html", {"form": form, "error": error}, status=status)
 
 
 @never_cache
@@ -100,7 +99,7 @@ def verify(request, flow_id: str):
             return HttpResponseRedirect(reverse("bankid_order", kwargs={"order_id": order.pk}))
     return render(
         request,
-        "enrollment/bankid/verify.html",
+        "bankid/verify.html",
         {"flow": flow, "error": error},
         status=400 if error else 200,
     )
@@ -122,7 +121,7 @@ def order_page(request, order_id):
         return HttpResponseRedirect(state["next"])
     return render(
         request,
-        "enrollment/bankid/order.html",
+        "bankid/order.html",
         {
             "order": order,
             "state": state,
@@ -167,7 +166,7 @@ def order_done(request, order_id):
         retry = reverse("bankid_verify", kwargs={"flow_id": order.flow_id})
     return render(
         request,
-        "enrollment/bankid/done.html",
+        "bankid/done.html",
         {
             "order": order,
             "success": success,

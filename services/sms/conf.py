@@ -11,7 +11,7 @@ def _get(name: str, default):
 
 # --- Gateway ----------------------------------------------------------------
 def backend_path() -> str:
-    return _get("SMS_BACKEND", "enrollment.sms.gateways.ConsoleBackend")
+    return _get("SMS_BACKEND", "services.sms.gateways.ConsoleBackend")
 
 
 def sender() -> str:

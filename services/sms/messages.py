@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 ERROR_MESSAGES = {
-    # Phone numbers (enrollment.sms.phone)
+    # Phone numbers (services.sms.phone)
     "phone_empty": _("Skriv in ditt mobilnummer."),
     "phone_country": _("Välj ett land i listan."),
     "phone_letters": _(
@@ -30,7 +30,7 @@ ERROR_MESSAGES = {
     "phone_country_not_allowed": _(
         "Mobilnummer från det här landet kan inte användas här. Kontakta IT-supporten."
     ),
-    # One-time codes (enrollment.sms.codes)
+    # One-time codes (services.sms.codes)
     "code_empty": _("Skriv in koden från sms:et."),
     "code_format": _("Koden får bara innehålla siffror."),
     "code_too_many": _("Du har skrivit fel kod för många gånger. Skicka en ny kod."),

@@ -38,7 +38,7 @@ class SmsChallenge(models.Model):
     phone_protected = models.TextField(blank=True)
     display = models.CharField(_("nummer (maskerat)"), max_length=32)
     language = models.CharField(max_length=8, default="sv")
-    # HMAC-SHA256 of the code (enrollment.sms.codes.hash_code); never the code.
+    # HMAC-SHA256 of the code (services.sms.codes.hash_code); never the code.
     code_hash = models.CharField(max_length=64)
     generation = models.PositiveIntegerField(default=1)
     attempts = models.PositiveSmallIntegerField(_("felaktiga försök"), default=0)
@@ -55,6 +55,8 @@ class SmsChallenge(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        # The table kept its name when the model moved out of the enrollment app.
+        db_table = "enrollment_smschallenge"
         verbose_name = _("sms-kod")
         verbose_name_plural = _("sms-koder")
         indexes = [models.Index(fields=["created_at"])]

@@ -16,12 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from enrollment import proofs
+from enrollment import proofs, stepup
 from enrollment.decorators import fresh_login_required
 from enrollment.services import enrollment_for
 from identity.directory import DirectoryError, get_directory
 
-from .. import stepup
 from . import conf
 from .challenges import SmsCooldown, get_challenge, resend_sms_code, status_of
 from .codes import CodeError
@@ -64,7 +63,7 @@ def _step_up(request, others):
     if len(others) == 1:
         return HttpResponseRedirect(others[0].verify_url(flow.id))
     choices = [(s, s.verify_url(flow.id)) for s in others]
-    return render(request, "enrollment/sms/step_up.html", {"choices": choices})
+    return render(request, "sms/step_up.html", {"choices": choices})
 
 
 @never_cache
@@ -97,7 +96,7 @@ def sms_enroll(request):
     current = enrollment_for(user_guid=guid, service=KEY)
     status = 400 if error or form.errors else 200
     context = {"form": form, "error": error, "current": current}
-    return render(request, "enrollment/sms/enroll.html", context, status=status)
+    return render(request, "sms/enroll.html", context, status=status)
 
 
 def _code_step(request, challenge, *, confirm):
@@ -164,9 +163,7 @@ def sms_confirm(request):
             return response
         challenge.refresh_from_db()
     context = {"challenge": challenge}
-    return _render_code_page(
-        request, "enrollment/sms/confirm.html", context, form=form, error=error
-    )
+    return _render_code_page(request, "sms/confirm.html", context, form=form, error=error)
 
 
 def _safe_return(request, url: str) -> str:
@@ -180,7 +177,7 @@ def sms_verify(request, flow_id: str):
     flow = proofs.get_flow(request, flow_id)
     if flow is None:
         context = {"expired_message": message("flow_expired")}
-        return render(request, "enrollment/sms/verify.html", context, status=400)
+        return render(request, "sms/verify.html", context, status=400)
     if KEY in flow.proved:
         return HttpResponseRedirect(_safe_return(request, flow.return_url))
     challenge = flow_challenge(request, flow)
@@ -208,8 +205,8 @@ def sms_verify(request, flow_id: str):
     if challenge is None:
         status = 400 if error else 200
         context |= {"error": error}
-        return render(request, "enrollment/sms/verify.html", context, status=status)
-    return _render_code_page(request, "enrollment/sms/verify.html", context, form=form, error=error)
+        return render(request, "sms/verify.html", context, status=status)
+    return _render_code_page(request, "sms/verify.html", context, form=form, error=error)
 
 
 @never_cache

@@ -15,7 +15,7 @@ from cryptography import x509
 from django.conf import settings
 from django.core.management import call_command
 
-from enrollment.bankid.client import BankIDClient
+from services.bankid.client import BankIDClient
 
 
 def _setup(certs_dir: Path, *extra: str) -> str:

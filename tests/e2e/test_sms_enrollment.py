@@ -13,16 +13,16 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from enrollment.sms.gateways import outbox
-from enrollment.sms.models import SmsChallenge
-from tests.enrollment.sms.helpers import last_code, wrong_code
+from services.sms.gateways import outbox
+from services.sms.models import SmsChallenge
+from tests.services.sms.helpers import last_code, wrong_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
 def _phone(settings):
-    settings.SMS_BACKEND = "enrollment.sms.gateways.LocmemBackend"
+    settings.SMS_BACKEND = "services.sms.gateways.LocmemBackend"
     outbox.clear()
     yield
     outbox.clear()

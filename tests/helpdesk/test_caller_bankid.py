@@ -6,11 +6,11 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from enrollment.bankid.collect import collect_once
-from enrollment.bankid.models import BankIDOrder
-from enrollment.bankid.pnr import hash_personal_number
 from enrollment.services import save_enrollment
-from tests.enrollment.bankid.conftest import OTHER_PNR, PNR
+from services.bankid.collect import collect_once
+from services.bankid.models import BankIDOrder
+from services.bankid.pnr import hash_personal_number
+from tests.services.bankid.conftest import OTHER_PNR, PNR
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +21,8 @@ def bankid_settings(settings, sim):  # noqa: F811
         setattr(settings, key, value)
     settings.BANKID_ABANDON_SECONDS = 60
     settings.IDENTITY_SERVICES = [
-        {"class": "enrollment.sms.service.SmsService", "weight": 1},
-        {"class": "enrollment.bankid.service.BankIDService", "weight": 1},
+        {"class": "services.sms.service.SmsService", "weight": 1},
+        {"class": "services.bankid.service.BankIDService", "weight": 1},
     ]
 
 

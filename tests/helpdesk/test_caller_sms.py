@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from enrollment.sms.gateways import outbox
 from identity.models import DemoDirectoryUser
+from services.sms.gateways import outbox
 
 from .conftest import ANNA_PHONE
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _sms(settings, db):
-    settings.SMS_BACKEND = "enrollment.sms.gateways.LocmemBackend"
+    settings.SMS_BACKEND = "services.sms.gateways.LocmemBackend"
     outbox.clear()
     yield
     outbox.clear()

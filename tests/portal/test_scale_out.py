@@ -18,7 +18,7 @@ import requests
 from django.conf import settings
 from django.db import connection
 
-from enrollment.bankid.simulator import BankIDSimulator
+from devtools.bankid_simulator import BankIDSimulator
 from enrollment.models import Enrollment
 from tests.worker import ROOT, _database_url
 
@@ -97,7 +97,7 @@ def cluster(tmp_path, demo_user, worker_factory):
         DJANGO_SETTINGS_MODULE="tests.settings",
         DATABASE_URL=_database_url(),
         CELERY_TASK_ALWAYS_EAGER="false",
-        SMS_BACKEND="enrollment.sms.gateways.ConsoleBackend",
+        SMS_BACKEND="services.sms.gateways.ConsoleBackend",
         DEMO_MODE="true",
         BANKID_COLLECT_INTERVAL="1",
         PYTHONUNBUFFERED="1",

@@ -11,8 +11,8 @@ from django.utils import timezone, translation
 
 from enrollment.crypto import encrypt, pii_hash
 from enrollment.services import save_enrollment
-from enrollment.sms.gateways import outbox
 from identity.models import DemoDirectoryUser
+from services.sms.gateways import outbox
 
 OLD_PASSWORD = "Gammal-Hemlis-42"
 NEW_PASSWORD = "Tre-Gröna-Äpplen-9"

@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from enrollment.sms.gateways import outbox
 from identity.directory import WrongPassword
+from services.sms.gateways import outbox
 
 from .conftest import NEW_PASSWORD, OLD_PASSWORD, Walker, last_code, lock_demo_account, prove_url
 

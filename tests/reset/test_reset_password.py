@@ -11,11 +11,11 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from enrollment.proofs import get_flow
-from enrollment.sms.gateways import outbox
 from identity.directory import AccountLocked, WrongPassword
 from reset import protection
 from reset.flow import ResetRefused
 from reset.services import reset_password
+from services.sms.gateways import outbox
 
 from .conftest import NEW_PASSWORD, OLD_PASSWORD, lock_demo_account, unreachable_directory
 

@@ -15,8 +15,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from enrollment.bankid.simulator import BankIDSimulator, SimulatorConfig
-from enrollment.bankid.simulator.certs import DEFAULT_HOSTS
+from devtools.bankid_simulator import BankIDSimulator, SimulatorConfig
+from devtools.bankid_simulator.certs import DEFAULT_HOSTS
 
 
 class Command(BaseCommand):

@@ -30,7 +30,7 @@ class Command(BaseCommand):
     help = "Run the demo portal with a worker and the BankID simulator."
 
     def handle(self, *args, **options):
-        from enrollment.bankid.simulator.certs import ensure_certificates
+        from devtools.bankid_simulator.certs import ensure_certificates
 
         port = os.environ.get("PORT", "8000")
         data = Path(settings.DATA_DIR)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from devtools.demo_directory import DemoDirectoryBackend
 from identity.directory import get_directory
-from identity.directory.demo import DemoDirectoryBackend
 
 DEMO_USERS = [
     {

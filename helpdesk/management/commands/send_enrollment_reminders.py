@@ -1,10 +1,10 @@
-"""E-mail the users whose star row is not full (see enrollment.helpdesk.reminders)."""
+"""E-mail the users whose star row is not full (see helpdesk.reminders)."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from enrollment.helpdesk.reminders import send_enrollment_reminders
+from helpdesk.reminders import send_enrollment_reminders
 
 
 class Command(BaseCommand):

@@ -13,9 +13,9 @@ from typing import TypeVar
 
 import pytest
 
-from enrollment.bankid.client import BankIDClient
-from enrollment.bankid.responses import CollectResult
-from enrollment.bankid.simulator import BankIDSimulator
+from devtools.bankid_simulator import BankIDSimulator
+from services.bankid.client import BankIDClient
+from services.bankid.responses import CollectResult
 
 T = TypeVar("T")
 
@@ -27,7 +27,7 @@ END_USER_IP = "192.0.2.10"
 @pytest.fixture(scope="session")
 def other_certs(tmp_path_factory: pytest.TempPathFactory):
     """A second, unrelated CA with its own server and client certificates."""
-    from enrollment.bankid.simulator import ensure_certificates
+    from devtools.bankid_simulator import ensure_certificates
 
     return ensure_certificates(tmp_path_factory.mktemp("other-ca"))
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from enrollment.bankid import BankIDBackend, BankIDClient, get_bankid_backend, reset_bankid_backend
+from services.bankid import BankIDBackend, BankIDClient, get_bankid_backend, reset_bankid_backend
 
 from .conftest import END_USER_IP
 

@@ -8,10 +8,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from enrollment.bankid import errors
-from enrollment.bankid.messages import status_message
-from enrollment.bankid.payloads import WebInfo
-from enrollment.bankid.simulator import SimulatorRequestError
+from devtools.bankid_simulator import SimulatorRequestError
+from services.bankid import errors
+from services.bankid.messages import status_message
+from services.bankid.payloads import WebInfo
 
 from .conftest import END_USER_IP, OTHER_PNR, PNR, collect_until_final, eventually
 

@@ -12,9 +12,9 @@ import pytest
 import requests
 from django.core.exceptions import ImproperlyConfigured
 
-from enrollment.bankid import conf, errors, roots
-from enrollment.bankid.client import BankIDClient
-from enrollment.bankid.tls import pem_file
+from services.bankid import conf, errors, roots
+from services.bankid.client import BankIDClient
+from services.bankid.tls import pem_file
 
 from .conftest import END_USER_IP
 

@@ -1,6 +1,6 @@
 """Mobilt BankID enrollment and proof through the portal's pages, against the
 simulator over mutual TLS. Collects are driven here with ``drive()`` (tasks
-run inline in tests); tests/enrollment/bankid/test_worker.py uses a real worker."""
+run inline in tests); tests/services/bankid/test_worker.py uses a real worker."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from enrollment import proofs
-from enrollment.bankid.collect import collect_once
-from enrollment.bankid.messages import user_message
-from enrollment.bankid.models import BankIDOrder
-from enrollment.bankid.orders import qr_content
-from enrollment.bankid.pnr import hash_personal_number
 from enrollment.models import Enrollment
+from services.bankid.collect import collect_once
+from services.bankid.messages import user_message
+from services.bankid.models import BankIDOrder
+from services.bankid.orders import qr_content
+from services.bankid.pnr import hash_personal_number
 
 from .conftest import OTHER_PNR, PNR
 
@@ -322,7 +322,7 @@ def test_the_sweeper_expires_old_pending_orders_and_forgets_old_finished_ones(
 
     from django.utils import timezone
 
-    from enrollment.bankid.collect import expire_stale_orders
+    from services.bankid.collect import expire_stale_orders
 
     pending = start_enrollment(logged_in)
     BankIDOrder.objects.filter(pk=pending.pk).update(started_at=pending.started_at - 3600)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from enrollment.bankid import errors
-from enrollment.bankid.responses import parse_collect
+from services.bankid import errors
+from services.bankid.responses import parse_collect
 
 
 def test_an_unknown_4xx_code_is_permanent_and_keeps_its_code():

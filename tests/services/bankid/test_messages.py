@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from enrollment.bankid.messages import (
+from services.bankid.messages import (
     ENGLISH,
     FAILED_HINTS,
     MESSAGES,

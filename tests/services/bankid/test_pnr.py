@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from personnummer import personnummer as reference_pnr
 
-from enrollment.bankid.pnr import (
+from services.bankid.pnr import (
     ERROR_MESSAGES,
     InvalidPersonalNumber,
     birth_date,

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from enrollment.bankid.qr import autostart_url, qr_auth_code, qr_payload, qr_svg
-from enrollment.bankid.responses import OrderStarted
+from services.bankid.qr import autostart_url, qr_auth_code, qr_payload, qr_svg
+from services.bankid.responses import OrderStarted
 
 # Reference §2 (ActiveLogin's unit tests, recomputed locally).
 TOKEN = "67df3917-fa0d-44e5-b327-edcc928297f8"

@@ -8,9 +8,9 @@ import time
 import pytest
 from django.urls import reverse
 
-from enrollment.bankid.models import BankIDOrder
-from enrollment.bankid.orders import qr_content
 from enrollment.models import Enrollment
+from services.bankid.models import BankIDOrder
+from services.bankid.orders import qr_content
 
 from .conftest import PNR
 
@@ -92,7 +92,7 @@ def test_one_worker_carries_many_orders_at_once(
     from django.contrib.sessions.backends.db import SessionStore
     from django.test import RequestFactory
 
-    from enrollment.bankid.orders import start_order
+    from services.bankid.orders import start_order
 
     worker_factory(concurrency=2, extra_env=bankid_env)
     orders = []
@@ -109,7 +109,7 @@ def test_one_worker_carries_many_orders_at_once(
             )
         )
     for order in orders:
-        from enrollment.bankid.orders import note_browser_poll
+        from services.bankid.orders import note_browser_poll
 
         note_browser_poll(order.pk)
     for order in orders:

@@ -6,14 +6,14 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from enrollment.sms.gateways import outbox
+from services.sms.gateways import outbox
 
 
 @pytest.fixture(autouse=True)
 def _clean_sms_state(settings):
     """Every test starts with an empty outbox and fast retries (the root
     conftest's ``_fresh_cache`` forgets the rate-limit counts)."""
-    settings.SMS_BACKEND = "enrollment.sms.gateways.LocmemBackend"
+    settings.SMS_BACKEND = "services.sms.gateways.LocmemBackend"
     settings.SMS_RETRY_BACKOFF = 0
     outbox.clear()
     # reverse() prefixes URLs with the active language, and a request to /en/...

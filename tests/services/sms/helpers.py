@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from enrollment.base import IdentityService
-from enrollment.sms.gateways import outbox
+from services.sms.gateways import outbox
 
 
 def last_code() -> str:

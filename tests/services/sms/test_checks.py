@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enrollment.checks import check_sms_backend
+from services.sms.checks import check_sms_backend
 
 
 def ids(settings, **overrides) -> list[str]:
@@ -12,26 +12,26 @@ def ids(settings, **overrides) -> list[str]:
 
 
 def test_the_console_backend_is_refused_in_production(settings):
-    console = "enrollment.sms.gateways.ConsoleBackend"
+    console = "services.sms.gateways.ConsoleBackend"
     assert ids(settings, SMS_BACKEND=console, DEBUG=False, DEMO_MODE=False) == ["enrollment.E002"]
 
 
 def test_the_console_backend_is_fine_for_the_demo_and_debugging(settings):
-    console = "enrollment.sms.gateways.ConsoleBackend"
+    console = "services.sms.gateways.ConsoleBackend"
     assert ids(settings, SMS_BACKEND=console, DEBUG=False, DEMO_MODE=True) == []
     assert ids(settings, SMS_BACKEND=console, DEBUG=True, DEMO_MODE=False) == []
 
 
 def test_the_locmem_backend_only_warns(settings):
-    locmem = "enrollment.sms.gateways.LocmemBackend"
+    locmem = "services.sms.gateways.LocmemBackend"
     assert ids(settings, SMS_BACKEND=locmem, DEBUG=False, DEMO_MODE=False) == ["enrollment.W002"]
 
 
 def test_a_real_backend_without_its_credentials_is_pointed_out(settings):
-    elks = "enrollment.sms.gateways.FortySixElksBackend"
+    elks = "services.sms.gateways.FortySixElksBackend"
     assert ids(settings, SMS_BACKEND=elks, SMS_46ELKS_USERNAME="") == ["enrollment.I003"]
     assert ids(settings, SMS_46ELKS_USERNAME="u", SMS_46ELKS_PASSWORD="p") == []
 
 
 def test_a_backend_that_cannot_be_imported_is_an_error(settings):
-    assert ids(settings, SMS_BACKEND="enrollment.sms.gateways.NoSuchBackend") == ["enrollment.E001"]
+    assert ids(settings, SMS_BACKEND="services.sms.gateways.NoSuchBackend") == ["enrollment.E001"]

@@ -9,17 +9,17 @@ from django.db import connection
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from enrollment.sms import codes as codes_module
-from enrollment.sms.challenges import (
+from services.sms import codes as codes_module
+from services.sms.challenges import (
     SmsCooldown,
     decoy_mask,
     resend_sms_code,
     start_sms_challenge,
     verify_sms_code,
 )
-from enrollment.sms.codes import CodeError, code_matches, hash_code, normalize_code
-from enrollment.sms.gateways import outbox
-from enrollment.sms.models import SmsChallenge
+from services.sms.codes import CodeError, code_matches, hash_code, normalize_code
+from services.sms.gateways import outbox
+from services.sms.models import SmsChallenge
 
 from .helpers import last_code, make_request, wrong_code
 

@@ -8,11 +8,11 @@ import responses
 from audit.models import AuditEvent
 from enrollment.crypto import encrypt
 from enrollment.services import save_enrollment
-from enrollment.sms.challenges import start_sms_challenge, status_of
-from enrollment.sms.delivery import deliver_sms_challenge
-from enrollment.sms.gateways import outbox
-from enrollment.sms.models import SmsChallenge
-from enrollment.sms.notices import send_sms_notice
+from services.sms.challenges import start_sms_challenge, status_of
+from services.sms.delivery import deliver_sms_challenge
+from services.sms.gateways import outbox
+from services.sms.models import SmsChallenge
+from services.sms.notices import send_sms_notice
 
 from .helpers import make_request
 
@@ -23,7 +23,7 @@ URL = "https://sms.example.test/send"
 
 @pytest.fixture
 def http_gateway(settings):
-    settings.SMS_BACKEND = "enrollment.sms.gateways.HttpBackend"
+    settings.SMS_BACKEND = "services.sms.gateways.HttpBackend"
     settings.SMS_HTTP_URL = URL
     settings.SMS_RETRIES = 1
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
@@ -80,7 +80,7 @@ def test_a_refused_message_is_recorded_as_a_permanent_failure(
 def test_a_broken_queue_fails_the_send_instead_of_leaving_it_queued(
     django_capture_on_commit_callbacks, monkeypatch
 ):
-    from enrollment.sms import tasks
+    from services.sms import tasks
 
     def broker_down(*args, **kwargs):
         raise ConnectionRefusedError("broker down")
@@ -101,7 +101,7 @@ def test_a_task_for_a_replaced_code_sends_nothing(django_capture_on_commit_callb
 
 
 def test_a_task_delivered_twice_sends_once(django_capture_on_commit_callbacks, monkeypatch):
-    from enrollment.sms import tasks
+    from services.sms import tasks
 
     sent_args = []
     monkeypatch.setattr(tasks.deliver_sms_code, "delay", lambda *args: sent_args.append(args))
@@ -116,7 +116,7 @@ def test_a_task_delivered_twice_sends_once(django_capture_on_commit_callbacks, m
 def test_the_task_argument_carries_the_code_only_sealed(
     django_capture_on_commit_callbacks, monkeypatch
 ):
-    from enrollment.sms import tasks
+    from services.sms import tasks
 
     sent_args = []
     monkeypatch.setattr(tasks.deliver_sms_code, "delay", lambda *args: sent_args.append(args))

@@ -15,16 +15,16 @@ from enrollment import proofs
 from enrollment.crypto import decrypt, encrypt, pii_hash
 from enrollment.models import Enrollment
 from enrollment.services import save_enrollment
-from enrollment.sms.gateways import outbox
-from enrollment.sms.models import SmsChallenge
 from enrollment.stars import star_meter
+from services.sms.gateways import outbox
+from services.sms.models import SmsChallenge
 
 from .helpers import last_code, wrong_code
 from .test_gateway_timeout import SilentServer
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SMS_ONLY = [{"class": "enrollment.sms.service.SmsService", "weight": 1}]
-WITH_OTHER = SMS_ONLY + [{"class": "tests.enrollment.sms.helpers.OtherService", "weight": 1}]
+SMS_ONLY = [{"class": "services.sms.service.SmsService", "weight": 1}]
+WITH_OTHER = SMS_ONLY + [{"class": "tests.services.sms.helpers.OtherService", "weight": 1}]
 
 
 @pytest.fixture(autouse=True)
@@ -196,7 +196,7 @@ def test_sending_again_waits_for_the_cooldown(anna_client):
 
 
 def test_a_gateway_failure_says_so_and_enrolls_nothing(anna_client, settings):
-    settings.SMS_BACKEND = "enrollment.sms.gateways.HttpBackend"
+    settings.SMS_BACKEND = "services.sms.gateways.HttpBackend"
     settings.SMS_HTTP_URL = "https://sms.example.test/send"
     with responses.RequestsMock() as gateway:
         gateway.post("https://sms.example.test/send", status=503)
@@ -210,7 +210,7 @@ def test_a_gateway_failure_says_so_and_enrolls_nothing(anna_client, settings):
 def test_a_gateway_that_hangs_times_out_and_the_user_is_told(anna_client, settings):
     server = SilentServer()
     try:
-        settings.SMS_BACKEND = "enrollment.sms.gateways.HttpBackend"
+        settings.SMS_BACKEND = "services.sms.gateways.HttpBackend"
         settings.SMS_HTTP_URL = server.url
         settings.SMS_TIMEOUT = 0.3
         settings.SMS_RETRIES = 0

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from enrollment.sms.gateways import HttpBackend, SmsError
+from services.sms.gateways import HttpBackend, SmsError
 
 
 class SilentServer:
@@ -67,7 +67,7 @@ def silent_server():
 
 @pytest.fixture
 def hanging_gateway(settings, silent_server):
-    settings.SMS_BACKEND = "enrollment.sms.gateways.HttpBackend"
+    settings.SMS_BACKEND = "services.sms.gateways.HttpBackend"
     settings.SMS_HTTP_URL = silent_server.url
     settings.SMS_TIMEOUT = 0.3
     settings.SMS_RETRIES = 1

@@ -13,7 +13,7 @@ import pytest
 import requests
 import responses
 
-from enrollment.sms.gateways import (
+from services.sms.gateways import (
     ConsoleBackend,
     FortySixElksBackend,
     HttpBackend,
@@ -325,7 +325,7 @@ def test_console_backend_prints_the_message(capsys):
 
 
 def test_get_sms_backend_follows_the_setting(settings):
-    settings.SMS_BACKEND = "enrollment.sms.gateways.TwilioBackend"
+    settings.SMS_BACKEND = "services.sms.gateways.TwilioBackend"
     assert isinstance(get_sms_backend(), TwilioBackend)
-    settings.SMS_BACKEND = "enrollment.sms.gateways.LocmemBackend"
+    settings.SMS_BACKEND = "services.sms.gateways.LocmemBackend"
     assert isinstance(get_sms_backend(), LocmemBackend)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from audit.models import AuditEvent
-from enrollment.sms.challenges import start_sms_challenge, verify_sms_code
-from enrollment.sms.codes import CodeError
-from enrollment.sms.gateways import outbox
-from enrollment.sms.limits import SmsRateLimited
+from services.sms.challenges import start_sms_challenge, verify_sms_code
+from services.sms.codes import CodeError
+from services.sms.gateways import outbox
+from services.sms.limits import SmsRateLimited
 
 from .helpers import last_code, make_request, wrong_code
 

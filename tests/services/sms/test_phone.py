@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from enrollment.sms.phone import (
+from services.sms.phone import (
     PhoneNumberError,
     calling_codes,
     country_choices,

@@ -13,7 +13,7 @@ from enrollment import proofs
 from enrollment.crypto import encrypt
 from enrollment.models import Enrollment
 from enrollment.services import save_enrollment
-from enrollment.sms.gateways import outbox
+from services.sms.gateways import outbox
 
 from .helpers import last_code, wrong_code
 

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from enrollment.sms.challenges import start_sms_challenge, status_of, verify_sms_code
-from enrollment.sms.models import SmsChallenge
+from services.sms.challenges import start_sms_challenge, status_of, verify_sms_code
+from services.sms.models import SmsChallenge
 
 from .helpers import make_request
 
@@ -28,7 +28,7 @@ def wait_until_sent(challenge_id, timeout: float = 30) -> SmsChallenge:
 
 def test_a_worker_sends_the_code_and_records_it_sent(worker_factory):
     # The console backend prints the SMS into the worker's log, where we read the code.
-    worker = worker_factory(extra_env={"SMS_BACKEND": "enrollment.sms.gateways.ConsoleBackend"})
+    worker = worker_factory(extra_env={"SMS_BACKEND": "services.sms.gateways.ConsoleBackend"})
     request = make_request()
     challenge = start_sms_challenge(
         request=request,
