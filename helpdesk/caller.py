@@ -1,10 +1,10 @@
 """Checking that the caller is the user they say they are.
 
-Mobilkod: the portal sends a code to the user's enrolled phone (the SMS
-service's own challenge, bound to the helpdesk's session), the caller reads it
-back and the helpdesk types it in. Mobilt BankID: the caller identifies with
-BankID while on the phone (``caller_bankid``). The outcome stays in the
-helpdesk's session for a while and is written to the audit trail
+Each identity service runs its own check (``IdentityService.check_caller``):
+Mobilkod sends a code to the enrolled phone that the caller reads back
+(``services.sms.caller``); Mobilt BankID asks the caller to identify in the app
+while on the phone (``services.bankid.caller``). The helpdesk keeps the outcome
+in its session for a while and writes it to the audit trail
 (``helpdesk.verify_caller``).
 """
 
@@ -13,25 +13,21 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from django.contrib import messages
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.urls import reverse
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from audit.service import record
-from enrollment.crypto import decrypt
-from enrollment.models import Enrollment
-from enrollment.registry import get_service
+from enrollment.base import CallerCheck
+from enrollment.registry import all_services, get_service
+from enrollment.selectors import enrolled_keys, get_enrollment
 
-from . import caller_bankid
-from .forms import CallerCodeForm
 from .services import get_directory_user
 
 _SESSION_KEY = "helpdesk_callers"
 #: How long a confirmed caller counts as confirmed (e.g. for the unlock that follows).
 VERIFIED_SECONDS = 15 * 60
-SMS_PURPOSE = "helpdesk"
 
 
 @dataclass(frozen=True)
@@ -126,123 +122,44 @@ def finish(request, *, user, method: str, verified: bool, reason: str = "") -> N
 
 
 def available_methods(guid: str) -> list[dict]:
-    """The user's enrolled services the helpdesk can check a caller with."""
-    enrolled = set(Enrollment.objects.filter(user_guid=guid).values_list("service", flat=True))
-    methods = []
-    if "sms" in enrolled:
-        methods.append({"key": "sms", "label": _("Skicka en kod med Mobilkod"), "available": True})
-    if "bankid" in enrolled:
-        methods.append(
-            {
-                "key": "bankid",
-                "label": _("Identifiera med Mobilt BankID"),
-                "available": caller_bankid.available(),
-            }
-        )
-    return methods
+    """The user's enrolled services the helpdesk can check a caller with
+    (each service's ``caller_check_label``)."""
+    enrolled = enrolled_keys(guid)
+    return [
+        {
+            "key": service.key,
+            "label": service.caller_check_label,
+            "available": service.caller_check_available(),
+        }
+        for service in all_services()
+        if service.key in enrolled and service.caller_check_label
+    ]
 
 
 def handle(request, *, guid: str, method: str, render):
+    """The caller check page of the service ``method`` (``IdentityService.check_caller``)."""
     user = get_directory_user(guid)
-    if method == "sms":
-        return _handle_sms(request, user=user, render=render)
-    if method == "bankid" and caller_bankid.available():
-        return caller_bankid.handle(request, user=user, render=render, finish=finish)
-    raise Http404
-
-
-def _record_wrong_code(request, user) -> None:
-    record(
-        action="helpdesk.verify_caller",
-        result="failure",
-        request=request,
-        subject=user.username,
-        subject_guid=user.guid,
-        details={"method": "sms", "reason": "code_wrong"},
+    service = get_service(method)
+    if service is None or not service.caller_check_label or not service.caller_check_available():
+        raise Http404
+    enrollment = get_enrollment(user_guid=user.guid, service=method)
+    if enrollment is None:
+        raise Http404
+    return service.check_caller(
+        CallerCheck(
+            request=request,
+            user=user,
+            enrollment=enrollment,
+            render=render,
+            finish=finish,
+            state=lambda: _state(request, user.guid),
+            save_state=lambda state: _save_state(request, user.guid, state),
+            url=_verify_url(user.guid, method),
+            user_url=reverse("admin:helpdesk_user", args=[user.guid]),
+            verification=verification_state(request, user.guid),
+        )
     )
 
 
 def _verify_url(guid: str, method: str) -> str:
     return reverse("admin:helpdesk_verify", kwargs={"guid": guid, "method": method})
-
-
-def _handle_sms(request, *, user, render):
-    from services.sms import challenges
-    from services.sms.codes import CodeError
-    from services.sms.limits import SmsRateLimited
-
-    enrollment = Enrollment.objects.filter(user_guid=user.guid, service="sms").first()
-    if enrollment is None:
-        raise Http404
-    state = _state(request, user.guid)
-    challenge = None
-    if state.get("challenge"):
-        challenge = challenges.get_challenge(
-            request, state["challenge"], purpose=SMS_PURPOSE, user_guid=user.guid
-        )
-    form = CallerCodeForm(request.POST if request.POST.get("action") == "check" else None)
-    action = request.POST.get("action") if request.method == "POST" else ""
-    try:
-        if action == "send":
-            challenge = challenges.start_sms_challenge(
-                request=request,
-                purpose=SMS_PURPOSE,
-                user_guid=user.guid,
-                username=user.username,
-                phone_e164=decrypt(enrollment.protected_value),
-            )
-            # A new code starts a new check: an earlier outcome no longer counts.
-            _save_state(request, user.guid, {"challenge": str(challenge.pk), "at": time.time()})
-            record(
-                action="helpdesk.verify_caller",
-                result="info",
-                request=request,
-                subject=user.username,
-                subject_guid=user.guid,
-                details={"method": "sms", "step": "code_sent", "display": challenge.display},
-            )
-            return HttpResponseRedirect(_verify_url(user.guid, "sms"))
-        if action == "resend" and challenge is not None:
-            challenges.resend_sms_code(request=request, challenge=challenge)
-            return HttpResponseRedirect(_verify_url(user.guid, "sms"))
-        if action == "check" and challenge is not None and form.is_valid():
-            try:
-                challenges.verify_sms_code(
-                    request=request,
-                    challenge_id=challenge.pk,
-                    purpose=SMS_PURPOSE,
-                    user_guid=user.guid,
-                    username=user.username,
-                    code=form.cleaned_data["code"],
-                )
-            except CodeError as exc:
-                if exc.code in {"code_empty", "code_format", "code_length", "code_wrong"}:
-                    # A slip of the tongue or the keyboard: the same code may be tried again.
-                    form.add_error("code", exc.message)
-                    if exc.code == "code_wrong":
-                        _record_wrong_code(request, user)
-                else:
-                    finish(request, user=user, method="sms", verified=False, reason=exc.code)
-                    messages.error(request, exc.message)
-                    return HttpResponseRedirect(_verify_url(user.guid, "sms"))
-            else:
-                finish(request, user=user, method="sms", verified=True)
-                return HttpResponseRedirect(reverse("admin:helpdesk_user", args=[user.guid]))
-    except (SmsRateLimited, challenges.SmsCooldown) as exc:
-        messages.error(request, exc.message)
-        return HttpResponseRedirect(_verify_url(user.guid, "sms"))
-    return render(
-        request,
-        "helpdesk/verify_sms.html",
-        {
-            "u": user,
-            "display": enrollment.display,
-            "challenge": challenge,
-            "send_status": challenges.status_of(challenge) if challenge else None,
-            "form": form,
-            "verification": verification_state(request, user.guid),
-            "user_url": reverse("admin:helpdesk_user", args=[user.guid]),
-        },
-        title=_("Kontrollera vem som ringer"),
-        status=400 if form.is_bound and form.errors else 200,
-    )

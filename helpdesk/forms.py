@@ -30,26 +30,3 @@ class RemoveEnrollmentForm(forms.Form):
             "min_length": _("Skriv en anledning på minst fem tecken."),
         },
     )
-
-
-class CallerCodeForm(forms.Form):
-    code = forms.CharField(
-        label=_("Koden som den som ringer läser upp"),
-        max_length=12,
-        strip=True,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
-        error_messages={"required": _("Skriv koden som den som ringer läser upp.")},
-    )
-
-    def clean_code(self) -> str:
-        return "".join(self.cleaned_data["code"].split())
-
-
-class CallerPersonalNumberForm(forms.Form):
-    personal_number = forms.CharField(
-        label=_("Personnummer som den som ringer uppger"),
-        max_length=20,
-        strip=True,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        error_messages={"required": _("Skriv personnumret som den som ringer uppger.")},
-    )

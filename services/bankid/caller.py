@@ -1,4 +1,5 @@
-"""Checking a caller with Mobilt BankID while on the phone (``/phone/auth``).
+"""Checking a caller for the helpdesk with Mobilt BankID while on the phone
+(``/phone/auth``; ``BankIDService.check_caller``).
 
 The helpdesk types the personnummer the caller gives. If it does not hash to
 the user's enrolled BankID, the check fails at once and no order is started;
@@ -20,8 +21,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from audit.service import client_ip, record
+from enrollment.base import CallerCheck
 from enrollment.models import Enrollment
-from enrollment.registry import get_service
 from services.bankid import get_bankid_backend
 from services.bankid.errors import BankIDError
 from services.bankid.messages import error_message, user_message
@@ -44,11 +45,6 @@ from .forms import CallerPersonalNumberForm
 
 _SESSION_KEY = "helpdesk_bankid_orders"
 METHOD = "bankid"
-
-
-def available() -> bool:
-    """Whether Mobilt BankID is one of the configured identity services."""
-    return get_service(METHOD) is not None
 
 
 def _url(guid: str) -> str:
@@ -187,3 +183,8 @@ def handle(request, *, user, render, finish):
         title=_("Kontrollera vem som ringer"),
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+def check_caller(check: CallerCheck):
+    """``BankIDService.check_caller``: the helpdesk's page for this check."""
+    return handle(check.request, user=check.user, render=check.render, finish=check.finish)

@@ -25,3 +25,13 @@ class PersonalNumberForm(forms.Form):
             return normalize_personal_number(self.cleaned_data["personal_number"])
         except InvalidPersonalNumber as exc:
             raise forms.ValidationError(exc.message, code=exc.code) from None
+
+
+class CallerPersonalNumberForm(forms.Form):
+    personal_number = forms.CharField(
+        label=_("Personnummer som den som ringer uppger"),
+        max_length=20,
+        strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": _("Skriv personnumret som den som ringer uppger.")},
+    )

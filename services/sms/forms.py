@@ -128,3 +128,16 @@ class CodeForm(ErrorsDescribedMixin, forms.Form):
             return normalize_code(self.cleaned_data["code"])
         except CodeError as exc:
             raise forms.ValidationError(exc.message, code=exc.code) from exc
+
+
+class CallerCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Koden som den som ringer läser upp"),
+        max_length=12,
+        strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+        error_messages={"required": _("Skriv koden som den som ringer läser upp.")},
+    )
+
+    def clean_code(self) -> str:
+        return "".join(self.cleaned_data["code"].split())

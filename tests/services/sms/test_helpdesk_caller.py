@@ -11,8 +11,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from identity.models import DemoDirectoryUser
 from services.sms.gateways import outbox
-
-from .conftest import ANNA_PHONE
+from tests.helpdesk.conftest import ANNA_PHONE
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +81,7 @@ def test_a_wrong_code_does_not_confirm_the_caller(
 def test_a_code_sent_from_another_helpdesk_session_is_not_accepted_here(
     helpdesk, anna_sms, helpdesk_person, django_capture_on_commit_callbacks
 ):
-    from .conftest import log_in
+    from tests.helpdesk.conftest import log_in
 
     code = send_code(helpdesk, anna_sms.user_guid, django_capture_on_commit_callbacks)
     other = log_in("helena")
