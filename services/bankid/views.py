@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from enrollment import proofs
 from enrollment.decorators import fresh_login_required
 from enrollment.models import Enrollment
-from enrollment.stepup import services_to_prove, start_step_up
+from enrollment.stepup import services_to_prove, step_up_page
 
 from .errors import BankIDError
 from .forms import PersonalNumberForm
@@ -22,6 +22,7 @@ from .models import BankIDOrder
 from .orders import cancel_order, get_order, polled_order, start_order
 from .pnr import hash_personal_number
 from .qr import autostart_url
+from .service import BankIDService
 from .status import QR_LABEL, order_message, order_state, qr_image
 
 SERVICE_KEY = "bankid"
@@ -40,14 +41,12 @@ def enroll(request):
     user = request.user
     others = services_to_prove(request, user_guid=user.directory_guid, service_key=SERVICE_KEY)
     if others:
-        flow = start_step_up(
+        return step_up_page(
             request,
-            user_guid=user.directory_guid,
-            username=user.username,
-            service_key=SERVICE_KEY,
+            service=BankIDService(),
+            others=others,
             return_url=request.get_full_path(),
         )
-        return render(request, "bankid/step_up.html", {"services": others, "flow": flow})
     form = PersonalNumberForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():

@@ -52,20 +52,6 @@ def _suggestion(user) -> dict:
     return {"country": region_of(e164) or conf.default_country(), "number": number}
 
 
-def _step_up(request, others):
-    flow = stepup.start_step_up(
-        request,
-        user_guid=request.user.directory_guid,
-        username=request.user.get_username(),
-        service_key=KEY,
-        return_url=reverse("sms_enroll"),
-    )
-    if len(others) == 1:
-        return HttpResponseRedirect(others[0].verify_url(flow.id))
-    choices = [(s, s.verify_url(flow.id)) for s in others]
-    return render(request, "sms/step_up.html", {"choices": choices})
-
-
 @never_cache
 @login_required
 @fresh_login_required
@@ -75,7 +61,9 @@ def sms_enroll(request):
         raise Http404
     others = stepup.services_to_prove(request, user_guid=guid, service_key=KEY)
     if others:
-        return _step_up(request, others)
+        return stepup.step_up_page(
+            request, service=SmsService(), others=others, return_url=reverse("sms_enroll")
+        )
     error = ""
     if request.method == "POST":
         form = PhoneForm(request.POST)
