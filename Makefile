@@ -67,6 +67,7 @@ test: venv-dev
 	@$(MAKE) --no-print-directory system-deps DEBS="$(TEST_DEBS)"
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py compilemessages --ignore=.venv -v 0
 	$(VENV)/bin/pytest
 
