@@ -7,6 +7,7 @@ migrations go with it.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -21,6 +22,16 @@ ROOT = Path(__file__).resolve().parents[2]
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     build = tmp_path_factory.mktemp("build")
+    # A clean copy: setuptools builds in the source tree, and a stale build/
+    # there could put files in the wheel that the checkout no longer has.
+    source = build / "source"
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "var", "build", "*.egg-info", "test-results", "__pycache__"
+        ),
+    )
     subprocess.run(
         [
             sys.executable,
@@ -33,7 +44,7 @@ def wheel(tmp_path_factory) -> Path:
             "--no-build-isolation",
             "--wheel-dir",
             str(out),
-            str(ROOT),
+            str(source),
         ],
         check=True,
         cwd=build,
