@@ -23,7 +23,7 @@ class EnrollmentAdmin(ReadOnlyModelAdmin):
     list_display = [
         "username",
         "service_name",
-        "display",
+        "shown_as",
         "created_at",
         "last_used_at",
         "user_link",
@@ -35,7 +35,7 @@ class EnrollmentAdmin(ReadOnlyModelAdmin):
         "username",
         "user_guid",
         "service_name",
-        "display",
+        "shown_as",
         "created_at",
         "updated_at",
         "last_used_at",
@@ -51,6 +51,11 @@ class EnrollmentAdmin(ReadOnlyModelAdmin):
     def service_name(self, enrollment: Enrollment) -> str:
         service = get_service(enrollment.service)
         return str(service.name) if service else enrollment.service
+
+    @admin.display(description=_("visas som"), ordering="display")
+    def shown_as(self, enrollment: Enrollment) -> str:
+        service = get_service(enrollment.service)
+        return service.masked(enrollment) if service else enrollment.display
 
     @admin.display(description=_("helpdesk"))
     def user_link(self, enrollment: Enrollment) -> str:

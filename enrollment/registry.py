@@ -37,6 +37,7 @@ def get_service(key: str) -> IdentityService | None:
 
 def _on_setting_changed(*, setting: str, **kwargs) -> None:
     if setting in {
+        "INSTALLED_APPS",  # the default IDENTITY_SERVICES: the installed service apps
         "IDENTITY_SERVICES",
         "IDENTITY_SERVICES_WEIGHTS",
         "ENROLLMENT_STARS_FULL",

@@ -40,8 +40,11 @@ class EnrollmentRow:
 
     @property
     def display(self) -> str:
-        # Masked already when stored (a phone as "+46 70*** **12", BankID: the name).
-        return self.enrollment.display
+        # How the service shows it masked (IdentityService.masked; a phone as
+        # "+46 70*** **12", BankID: the name); a service no longer configured
+        # shows what was stored, which is masked already.
+        service = get_service(self.enrollment.service)
+        return service.masked(self.enrollment) if service else self.enrollment.display
 
     @property
     def created_at(self) -> datetime:
