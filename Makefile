@@ -22,6 +22,7 @@ DEMO_ENV := PORTAL_DATA_DIR=$(CURDIR)/$(DATA) \
 	CELERY_BROKER_URL=filesystem:// \
 	DIRECTORY_BACKEND=devtools.demo_directory.DemoDirectoryBackend \
 	SMS_BACKEND=services.sms.gateways.ConsoleBackend \
+	BANKID_DIRECTORY_ATTRIBUTE=employeeNumber RESET_NEW_SERVICE_QUIET_SECONDS=0 \
 	SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false SECURE_HSTS_SECONDS=0 \
 	PORT=$(PORT)
 

@@ -263,6 +263,8 @@ class Stack:
             EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
             DIRECTORY_BACKEND="identity.directory.ad.ActiveDirectoryBackend",
             LOG_LEVEL="INFO",
+            # The reset section enrols and resets at once.
+            RESET_NEW_SERVICE_QUIET_SECONDS="0",
         )
         if self.samba is not None:
             # Known before the DC is up: its address and where its CA will be.

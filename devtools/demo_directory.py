@@ -8,6 +8,7 @@ reset with ``enforce_history``), disabled accounts and must-change passwords.
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import lru_cache
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
@@ -25,6 +26,13 @@ from identity.directory.base import (
     WrongPassword,
 )
 from identity.directory.complexity import meets_ad_complexity
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    # Made with the hasher (and cost) real passwords are hashed with.
+    return make_password("not-a-real-password")
+
 
 DEMO_POLICY = PasswordPolicy(
     min_length=8,
@@ -109,6 +117,9 @@ class DemoDirectoryBackend(DirectoryBackend):
     def authenticate(self, username: str, password: str) -> DirectoryUser:
         row = self._lookup(username)
         if row is None or not password:
+            # As long as a wrong password of a real account takes: the time
+            # of an answer must not tell whether the name exists.
+            check_password(password or "", _dummy_hash())
             raise WrongPassword(detail="52e")
         # The failed-attempt count must be committed even though we then raise:
         # decide inside the transaction, raise after it.

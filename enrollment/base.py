@@ -24,8 +24,9 @@ class CallerCheck:
     """What the helpdesk hands a service that checks a caller on the phone.
 
     The helpdesk keeps the outcome (``finish``) and a little state per user in
-    its session (``state`` / ``save_state``); the service runs the check and
-    renders its page with ``render`` inside the helpdesk's admin layout.
+    its session (``state`` / ``save_state``) and limits the checks (``guard``);
+    the service runs the check and renders its page with ``render`` inside the
+    helpdesk's admin layout.
     """
 
     request: HttpRequest
@@ -33,6 +34,10 @@ class CallerCheck:
     enrollment: Enrollment
     render: Any  # (request, template, context, *, title, status=200) -> HttpResponse
     finish: Any  # (request, *, user, method, verified, reason="") -> None
+    #: The helpdesk's limits on caller checks (helpdesk.guard): ``begin_check``
+    #: before comparing anything, then ``check_passed`` / ``check_missed`` /
+    #: ``check_handed_over``; ``CheckRefused`` when a limit is reached.
+    guard: Any
     state: Any  # () -> dict
     save_state: Any  # (dict) -> None
     #: The URL of this check's page, and of the helpdesk's page of the user.

@@ -43,3 +43,11 @@ def fresh_login_seconds() -> int:
 def proof_flow_seconds() -> int:
     """How long collected stars (a proof flow) stay valid."""
     return int(getattr(settings, "PROOF_FLOW_SECONDS", 10 * 60))
+
+
+def new_service_quiet_seconds() -> int:
+    """How long a newly enrolled or changed service cannot make a reset on its
+    own: someone who stole the password and enrolled their own phone must
+    wait this long, while the owner is notified. Another, older service
+    proved as well lifts it. 0 turns it off (the demo)."""
+    return max(0, int(getattr(settings, "RESET_NEW_SERVICE_QUIET_SECONDS", 24 * 3600)))

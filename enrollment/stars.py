@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.utils import timezone
 
 from . import conf
 from .base import IdentityService
+from .models import Enrollment
 from .registry import all_services
 from .selectors import enrolled_keys
 
@@ -54,6 +58,27 @@ def star_meter(*, user_guid: str) -> StarMeter:
     keys = enrolled_keys(user_guid) if user_guid else set()
     services = tuple(ServiceStatus(s, s.key in keys) for s in all_services())
     return StarMeter(collected=count_stars(keys), full=conf.stars_full(), services=services)
+
+
+def maturing(user_guid: str) -> dict[str, datetime]:
+    """The user's services enrolled or changed within the quiet period, with
+    the time each becomes usable on its own for a reset."""
+    seconds = conf.new_service_quiet_seconds()
+    if not (seconds and user_guid):
+        return {}
+    since = timezone.now() - timedelta(seconds=seconds)
+    rows = Enrollment.objects.filter(user_guid=user_guid, updated_at__gt=since)
+    return {
+        service: changed + timedelta(seconds=seconds)
+        for service, changed in rows.values_list("service", "updated_at")
+    }
+
+
+def proof_is_mature(proved_keys: Iterable[str], young: Iterable[str]) -> bool:
+    """A reset needs at least one proved service that is not new: new ones
+    alone (all of them within the quiet period) are not enough."""
+    proved = set(proved_keys)
+    return bool(proved - set(young))
 
 
 def proof_is_sufficient(proved_keys: Iterable[str], enrolled: Iterable[str]) -> bool:

@@ -23,6 +23,7 @@ from enrollment.base import CallerCheck
 from enrollment.registry import all_services, get_service
 from enrollment.selectors import enrolled_keys, get_enrollment
 
+from . import guard
 from .services import get_directory_user
 
 _SESSION_KEY = "helpdesk_callers"
@@ -152,6 +153,7 @@ def handle(request, *, guid: str, method: str, render):
             enrollment=enrollment,
             render=render,
             finish=finish,
+            guard=guard,
             state=lambda: _state(request, user.guid),
             save_state=lambda state: _save_state(request, user.guid, state),
             url=_verify_url(user.guid, method),

@@ -48,3 +48,23 @@ def password_breach_list_file() -> str:
 def password_min_score() -> int:
     """The lowest zxcvbn score (0-4) a new password may have; 0 turns the check off."""
     return int(getattr(settings, "PASSWORD_MIN_ZXCVBN_SCORE", 3))
+
+
+# --- Protection: the lockout after failed proofs ----------------------------------
+def max_failed_proofs() -> int:
+    """Failed proofs of one account (wrong codes, a BankID of the wrong
+    person, a caller check that failed), on any page or flow, before every
+    further proof of that account is refused for a while."""
+    return max(1, int(getattr(settings, "RESET_MAX_FAILED_PROOFS", 5)))
+
+
+def lockout_seconds() -> int:
+    """The sliding window the failed proofs are counted over: the account is
+    locked while ``max_failed_proofs`` of them lie inside it."""
+    return max(1, int(getattr(settings, "RESET_LOCKOUT_SECONDS", 30 * 60)))
+
+
+def login_rate_limits() -> dict[str, int]:
+    """Failed logins per account and login attempts per address in a sliding window."""
+    limits = {"window": 300, "ip": 300, "user": 10}
+    return {**limits, **(getattr(settings, "LOGIN_RATE_LIMITS", {}) or {})}

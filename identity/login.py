@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
+import secrets
 
 from audit.service import client_ip, record
 
-from . import ratelimit
+from . import conf, protection, throttle
 from .directory import DirectoryError, get_directory
 from .users import sync_local_user
 
@@ -18,27 +18,45 @@ class LoginRateLimited(DirectoryError):
     permanent = False
 
 
+def login_limits(*, request, subject: str) -> list[throttle.Limit]:
+    """Failed logins per account (every spelling of its name counts as one) and
+    attempts per address, in one sliding window."""
+    limits = conf.login_rate_limits()
+    window = limits["window"]
+    return [
+        throttle.Limit("login-ip", client_ip(request) or "", limits["ip"], window),
+        throttle.Limit("login-account", subject, limits["user"], window),
+    ]
+
+
+def _subject(username: str) -> str:
+    """The account the name belongs to when the directory knows it, else the
+    folded name: ``anna``, ``ANNA`` and ``anna@demo.local`` share one budget."""
+    try:
+        found = get_directory().find_user(username) if username else None
+    except DirectoryError:
+        found = None
+    return protection.account_subject(user_guid=found.guid if found else "", username=username)
+
+
 def authenticate_user(*, request, username: str, password: str):
     """Check the password against the directory and return the local user.
 
     Raises a DirectoryError subclass (mapped to a message by the view); every
-    attempt is written to the audit trail.
+    attempt is written to the audit trail. A login attempt is counted before
+    the directory is asked and given back when it succeeds, so the per-account
+    limit counts failures and a parallel burst gets no more than the limit
+    to the password check.
     """
     username = (username or "").strip()[:MAX_USERNAME_LENGTH]
-    ip = client_ip(request) or ""
-    limits = settings.LOGIN_RATE_LIMITS
-    if not (
-        ratelimit.hit("login-ip", ip, limit=limits["ip"], window=limits["window"])
-        and ratelimit.hit("login-user", username, limit=limits["user"], window=limits["window"])
-    ):
-        record(
-            action="login",
-            result="denied",
-            request=request,
-            subject=username,
-            details={"reason": "rate_limited"},
+    limits = login_limits(request=request, subject=_subject(username))
+    token = secrets.token_hex(8)
+    try:
+        protection.check_rate(
+            limits, request=request, action="login", subject=username, token=token
         )
-        raise LoginRateLimited()
+    except protection.Refused as exc:
+        raise LoginRateLimited(detail=exc.scope) from None
     try:
         dir_user = get_directory().authenticate(username, password)
     except DirectoryError as exc:
@@ -50,6 +68,7 @@ def authenticate_user(*, request, username: str, password: str):
             details={"reason": exc.code, "detail": exc.detail},
         )
         raise
+    throttle.release(limits[1], token)
     user = sync_local_user(dir_user)
     record(
         action="login",

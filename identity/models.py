@@ -55,3 +55,29 @@ class DemoDirectoryUser(models.Model):
 
     def __str__(self) -> str:
         return self.username
+
+
+class Throttle(models.Model):
+    """The attempts of one subject in one scope (a sliding-window log).
+
+    Security counters live here, not in the cache: a cache may evict them
+    (Django's database cache culls entries when it is full), and a lockout
+    that an attacker can flush away protects nothing. ``identity.throttle``
+    reads and writes a row only under its row lock, so a parallel burst
+    cannot get more attempts through than the limit.
+    """
+
+    # sha256 of "scope:subject"; the subject itself (a name, an address) is not kept.
+    key = models.CharField(max_length=64, primary_key=True)
+    scope = models.CharField(max_length=48, db_index=True)
+    # [[unix time, token], ...], oldest first; only those inside the window are kept.
+    hits = models.JSONField(default=list)
+    # When the newest hit leaves its window: the row can be deleted after that.
+    expires_at = models.FloatField(default=0, db_index=True)
+
+    class Meta:
+        verbose_name = _("spärr")
+        verbose_name_plural = _("spärrar")
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {len(self.hits)}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 # No inline script anywhere: the QR and polling code live in static files.
 _PORTAL_CSP = (
@@ -30,4 +31,22 @@ class SecurityHeadersMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        return response
+
+
+class NoStoreMiddleware:
+    """Pages are personal (a name, what someone enrolled, a flow's state): no
+    browser or proxy cache may keep them, and Back must not show them to
+    the next person at a shared computer. Static files never reach this
+    (WhiteNoise answers them first); a view that sets its own
+    Cache-Control keeps it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Cache-Control" not in response.headers:
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
         return response

@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.SecurityHeadersMiddleware",
+    "portal.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -91,8 +92,14 @@ if env_str("DATABASE_PASSWORD"):
     DATABASES["default"]["PASSWORD"] = env_str("DATABASE_PASSWORD")
 DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("DATABASE_CONN_MAX_AGE", 60))
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Web and worker share the file: wait for the other's write lock instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Web and worker share the file: wait for the other's write lock instead of
+    # failing (timeout), let readers go on while one writes (WAL), and take the
+    # write lock when a transaction begins (IMMEDIATE): a transaction that read
+    # first and then wanted to write would get "database is locked" at once.
+    _sqlite = DATABASES["default"].setdefault("OPTIONS", {})
+    _sqlite["timeout"] = 20
+    _sqlite["transaction_mode"] = "IMMEDIATE"
+    _sqlite["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -329,6 +336,10 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "bankid.expire_stale",
             "schedule": 60.0,
         },
+        "prune-throttles": {
+            "task": "identity.prune_throttles",
+            "schedule": crontab(minute=23),
+        },
         "clear-expired-sessions": {
             "task": "portal.clear_expired_sessions",
             "schedule": crontab(hour=4, minute=7),
@@ -381,6 +392,8 @@ _ENV_INT = [
     "PROOF_FLOW_SECONDS",
     "RESET_MAX_FAILED_PROOFS",
     "RESET_LOCKOUT_SECONDS",
+    "RESET_NEW_SERVICE_QUIET_SECONDS",
+    "SMS_GLOBAL_HOURLY_BUDGET",
     "RESET_WRITE_LOCK_SECONDS",
     "RESET_HISTORY_ITERATIONS",
     "PASSWORD_MAX_LENGTH",

@@ -16,3 +16,4 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )
+handler500 = "portal.views.server_error"

@@ -8,6 +8,7 @@ locked: an unknown (or disabled) user gets a proof flow too, with an empty
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +18,8 @@ from enrollment import conf as enrollment_conf
 from enrollment.base import IdentityService
 from enrollment.proofs import ProofFlow, get_flow, save_flow, start_flow
 from enrollment.registry import all_services
-from enrollment.stars import StarMeter, enrolled_keys
+from enrollment.stars import StarMeter, enrolled_keys, maturing, proof_is_mature
+from identity import throttle
 from identity.directory import DirectoryError, get_directory
 
 from . import protection
@@ -64,14 +66,19 @@ def start_reset(*, request, username: str, purpose: str = "reset") -> ProofFlow:
     if purpose not in PURPOSES:
         raise ValueError(f"unknown purpose {purpose!r}")
     typed = (username or "").strip()[:MAX_USERNAME_LENGTH]
-    if not protection.start_allowed(request=request, username=typed):
-        _record_failed(request, typed, purpose, result="denied", reason="rate_limited")
-        raise ResetRefused("rate_limited")
     try:
         dir_user = get_directory().find_user(typed)
     except DirectoryError as exc:
         _record_failed(request, typed, purpose, result="error", reason=exc.code)
         raise
+    # Counted on the account (every spelling of its name is one) and the address.
+    limits = protection.start_limits(
+        request=request, user_guid=dir_user.guid if dir_user else "", username=typed
+    )
+    full = throttle.attempt(limits)
+    if full is not None:
+        _record_failed(request, typed, purpose, result="denied", reason="rate_limited")
+        raise ResetRefused("rate_limited")
     usable = dir_user is not None and not dir_user.disabled
     flow = start_flow(
         request,
@@ -130,6 +137,9 @@ class ServiceProof:
     service: IdentityService
     proved: bool
     url: str  # "" when the service's verify view is not installed
+    # When a proved but newly enrolled service counts on its own (else None).
+    # Shown only once proved: before that it would tell what the account has.
+    usable_from: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -139,6 +149,7 @@ class ProofStatus:
     meter: StarMeter
     sufficient: bool
     locked_out: bool
+    waiting: bool = False  # enough stars, but only from services in their quiet period
 
     @property
     def typed(self) -> str:
@@ -156,20 +167,29 @@ def proof_status(*, request, flow: ProofFlow) -> ProofStatus:
     """Where the flow stands: every configured service (which ones the user
     enrolled is private), the stars collected against the reset threshold, and
     whether the next step is open."""
-    locked_out = protection.count_failures(request=request, flow=flow)
+    locked_out = protection.is_locked_out(flow)
     # Asked for unknown users too (it finds nothing), so both take as long.
     enrolled = enrolled_keys(flow.user_guid)
+    young = maturing(flow.user_guid)
     services = tuple(
-        ServiceProof(service=s, proved=s.key in flow.proved, url=_verify_url(s, flow.id))
+        ServiceProof(
+            service=s,
+            proved=s.key in flow.proved,
+            url=_verify_url(s, flow.id),
+            usable_from=young.get(s.key) if s.key in flow.proved else None,
+        )
         for s in all_services()
     )
     meter = StarMeter(collected=flow.stars, full=enrollment_conf.stars_to_reset(), services=())
+    enough = flow.is_sufficient(enrolled)
+    mature = proof_is_mature(flow.proved, young)
     return ProofStatus(
         flow=flow,
         services=services,
         meter=meter,
-        sufficient=flow.is_sufficient(enrolled) and not locked_out,
+        sufficient=enough and mature and not locked_out,
         locked_out=locked_out,
+        waiting=enough and not mature and not locked_out,
     )
 
 

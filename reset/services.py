@@ -9,14 +9,16 @@ answer keeps the flow and its stars, so the user can try again.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from django.db import transaction
 
 from audit.service import client_ip, record
 from enrollment.proofs import ProofFlow, end_flow
+from identity import throttle
 from identity.directory import DirectoryError, DirectoryUser, PolicyViolation, get_directory
-from identity.directory.base import UserNotFound
+from identity.directory.base import MustChangePassword, PasswordExpired, UserNotFound
 from identity.login import LoginRateLimited
 from identity.policy import Failure, blocking_failures, check_password_policy
 from identity.users import end_user_sessions
@@ -206,14 +208,21 @@ def change_password(
     Raises LoginRateLimited, PasswordRejected or a DirectoryError.
     """
     username = (username or "").strip()[:256]
-    if not protection.change_allowed(request=request, username=username):
-        _audit_change(request, username, "", "denied", reason="rate_limited")
-        raise LoginRateLimited()
     directory = get_directory()
     known: DirectoryUser | None = None
+    token = secrets.token_hex(8)
     try:
         known = directory.find_user(username)
-        # An unknown name is checked like a known one: the answer must not tell.
+        limits = protection.change_limits(
+            request=request, user_guid=known.guid if known else "", username=username
+        )
+        if throttle.attempt(limits, token=token) is not None:
+            _audit_change(request, username, "", "denied", reason="rate_limited")
+            raise LoginRateLimited()
+        # The old password first: until it is right, every answer is the same
+        # whatever the new one is (a check of the new password against the
+        # account's name would tell that the account exists).
+        _check_old_password(directory, username, old_password)
         subject = known or DirectoryUser(guid="", dn="", username=username)
         policy = directory.password_policy()
         failures = blocking_failures(
@@ -228,8 +237,11 @@ def change_password(
                 reason="portal_policy",
                 rules=[f.code for f in failures],
             )
+            throttle.release(limits[1], token)  # the old password was right
             raise PasswordRejected(failures)
         user = directory.change_password(username, old_password, new_password)
+    except LoginRateLimited:
+        raise
     except DirectoryError as exc:
         reason = f"{exc.code}:{exc.reason}" if getattr(exc, "reason", "") else exc.code
         _audit_change(
@@ -241,6 +253,7 @@ def change_password(
             detail=exc.detail[:500],
         )
         raise
+    throttle.release(limits[1], token)
     with transaction.atomic():
         _audit_change(request, user.username, user.guid, "success")
         if conf.portal_history(directory):
@@ -255,6 +268,16 @@ def change_password(
             update_session_auth_hash(request, request.user)
         notified = queue_password_notices(user=user, event="changed", ip=client_ip(request) or "")
     return WriteResult(user=user, was_locked=False, unlocked=False, notified=tuple(notified))
+
+
+def _check_old_password(directory, username: str, old_password: str) -> None:
+    """Raise the directory's error unless ``old_password`` is the account's
+    password; an expired or must-change password is right (AD says so only
+    when the password is)."""
+    try:
+        directory.authenticate(username, old_password)
+    except (PasswordExpired, MustChangePassword):
+        return
 
 
 def _audit_change(request, username: str, guid: str, result: str, **details) -> None:

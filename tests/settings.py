@@ -25,6 +25,10 @@ from portal.settings import *  # noqa: E402,F403
 # Tasks run inline unless a test starts a real worker (tests/worker.py).
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "true") == "true"
 
+# Most tests enrol a service and reset with it at once, as the demo lets a
+# newcomer do; tests of the quiet period (tests/security) set the default.
+RESET_NEW_SERVICE_QUIET_SECONDS = int(os.environ.get("RESET_NEW_SERVICE_QUIET_SECONDS", "0"))
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "services.sms.gateways.LocmemBackend")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import secrets
 import time
+import uuid
 
 from django.contrib import messages
 from django.db import transaction
@@ -23,16 +24,20 @@ from django.utils.translation import gettext as _
 from audit.service import client_ip, record
 from enrollment.base import CallerCheck
 from enrollment.models import Enrollment
+from identity import protection
 from services.bankid import get_bankid_backend
 from services.bankid.errors import BankIDError
 from services.bankid.messages import error_message, user_message
 from services.bankid.models import BankIDOrder
 from services.bankid.orders import (
-    _queue_collect,
+    StartRefused,
     cancel_order,
     collect_interval,
     get_order,
     note_browser_poll,
+    queue_collect,
+    republish,
+    start_checks,
 )
 from services.bankid.pnr import (
     InvalidPersonalNumber,
@@ -66,9 +71,22 @@ def _remember(request, guid: str, order: BankIDOrder) -> None:
     request.session[_SESSION_KEY] = orders
 
 
-def start_phone_check(*, request, user, personal_number: str, expected_hash: str):
-    """Start a ``/phone/auth`` order for the caller and its collect chain.
-    Raises BankIDError."""
+def start_phone_check(
+    *, request, user, personal_number: str, expected_hash: str, order_id: str = ""
+) -> BankIDOrder:
+    """Start a ``/phone/auth`` order for the caller and its collect chain,
+    counted against the BankID start limits. Raises BankIDError, StartRefused."""
+    order_id = order_id or str(uuid.uuid4())
+    try:
+        protection.check_rate(
+            start_checks(request=request, user_guid=user.guid, username=user.username),
+            request=request,
+            action="bankid.order_refused",
+            subject=user.username,
+            subject_guid=user.guid,
+        )
+    except protection.Refused as exc:
+        raise StartRefused(exc.code) from None
     started = get_bankid_backend().phone_auth(
         personal_number,
         "user",
@@ -79,6 +97,7 @@ def start_phone_check(*, request, user, personal_number: str, expected_hash: str
     token = secrets.token_hex(8)
     with transaction.atomic():
         order = BankIDOrder.objects.create(
+            id=order_id,
             purpose=BankIDOrder.Purpose.HELPDESK,
             user_guid=user.guid,
             username=user.username,
@@ -90,7 +109,8 @@ def start_phone_check(*, request, user, personal_number: str, expected_hash: str
             collect_token=token,
             last_collect_at=time.time(),
         )
-        _queue_collect(order.pk, token, collect_interval())
+        queue_collect(order.pk, token, collect_interval())
+        republish(order.pk)
     note_browser_poll(order.pk)
     return order
 
@@ -111,13 +131,22 @@ def _conclude(request, user, order: BankIDOrder, finish) -> None:
     finish(request, user=user, method=METHOD, verified=verified, reason=reason)
 
 
-def _start(request, *, user, enrollment, form, finish):
+def _start(request, *, user, enrollment, form, finish, guard):
     try:
         pnr = normalize_personal_number(form.cleaned_data["personal_number"])
     except InvalidPersonalNumber as exc:
         form.add_error("personal_number", str(exc.message))
         return None
+    order_id = str(uuid.uuid4())
+    try:
+        check = guard.begin_check(request=request, user=user, method=METHOD, token=order_id)
+    except guard.CheckRefused as exc:
+        messages.error(request, exc.message)
+        return HttpResponseRedirect(_url(user.guid))
+    # Compared only after the check was counted: a wrong number is a miss of
+    # the member and a failed proof of the account, and both are limited.
     if hash_personal_number(pnr) != enrollment.value_hash:
+        guard.check_missed(check, request=request)
         finish(request, user=user, method=METHOD, verified=False, reason="personal_number_mismatch")
         messages.error(
             request, _("Personnumret är inte det som användaren har registrerat med Mobilt BankID.")
@@ -125,11 +154,21 @@ def _start(request, *, user, enrollment, form, finish):
         return HttpResponseRedirect(_url(user.guid))
     try:
         order = start_phone_check(
-            request=request, user=user, personal_number=pnr, expected_hash=enrollment.value_hash
+            request=request,
+            user=user,
+            personal_number=pnr,
+            expected_hash=enrollment.value_hash,
+            order_id=order_id,
         )
     except BankIDError as exc:
+        guard.check_passed(check)
         messages.error(request, str(user_message(error_message(exc.error_code))))
         return HttpResponseRedirect(_url(user.guid))
+    except StartRefused as exc:
+        guard.check_passed(check)
+        messages.error(request, exc.message)
+        return HttpResponseRedirect(_url(user.guid))
+    guard.check_handed_over(check)
     _remember(request, user.guid, order)
     record(
         action="helpdesk.verify_caller",
@@ -142,7 +181,7 @@ def _start(request, *, user, enrollment, form, finish):
     return HttpResponseRedirect(_url(user.guid))
 
 
-def handle(request, *, user, render, finish):
+def handle(request, *, user, render, finish, guard):
     enrollment = Enrollment.objects.filter(user_guid=user.guid, service=METHOD).first()
     if enrollment is None:
         raise Http404
@@ -159,7 +198,9 @@ def handle(request, *, user, render, finish):
     action = request.POST.get("action") if request.method == "POST" else ""
     form = CallerPersonalNumberForm(request.POST if action == "start" else None)
     if action == "start" and form.is_valid():
-        response = _start(request, user=user, enrollment=enrollment, form=form, finish=finish)
+        response = _start(
+            request, user=user, enrollment=enrollment, form=form, finish=finish, guard=guard
+        )
         if response is not None:
             return response
     if action == "cancel" and order is not None:
@@ -187,4 +228,6 @@ def handle(request, *, user, render, finish):
 
 def check_caller(check: CallerCheck):
     """``BankIDService.check_caller``: the helpdesk's page for this check."""
-    return handle(check.request, user=check.user, render=check.render, finish=check.finish)
+    return handle(
+        check.request, user=check.user, render=check.render, finish=check.finish, guard=check.guard
+    )

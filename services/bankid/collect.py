@@ -19,10 +19,10 @@ from .errors import BankIDError, InvalidParametersError
 from .models import BankIDOrder
 from .orders import (
     _finish,
-    _queue_collect,
     abandon_seconds,
     cancel_order,
     collect_interval,
+    queue_collect,
     republish,
 )
 from .pnr import InvalidPersonalNumber, hash_personal_number, normalize_personal_number
@@ -71,7 +71,7 @@ def collect_once(*, order_id: str, token: str) -> None:
             BankIDOrder.objects.filter(pk=order.pk).update(error_count=order.error_count + 1)
             logger.info("bankid collect %s: %s, retrying", order.pk, exc.error_code)
             with transaction.atomic():
-                _queue_collect(order.pk, new_token, collect_interval())
+                queue_collect(order.pk, new_token, collect_interval())
             return
         _finish(order, status=Status.ERROR, error_code=exc.error_code)
         _audit_end(order)
@@ -83,7 +83,7 @@ def collect_once(*, order_id: str, token: str) -> None:
                     hint_code=result.hint_code
                 )
                 republish(order.pk)
-            _queue_collect(order.pk, new_token, collect_interval())
+            queue_collect(order.pk, new_token, collect_interval())
         return
     if result.is_complete and result.completion is not None:
         complete_order(order, result.completion)

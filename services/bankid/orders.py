@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
+import uuid
 from functools import lru_cache
 
 from django.conf import settings
@@ -23,6 +24,8 @@ from django.utils import timezone
 
 from audit.service import client_ip, record
 from enrollment.crypto import decrypt, encrypt
+from identity import protection
+from identity.throttle import Limit
 
 from . import get_bankid_backend
 from .errors import BankIDError, InvalidParametersError
@@ -52,6 +55,91 @@ def max_age_seconds() -> float:
     return float(getattr(settings, "BANKID_ORDER_MAX_AGE", 600))
 
 
+def start_limits() -> dict[str, tuple[int, int]]:
+    """Orders that may be started, (count, window seconds), per proof flow, per
+    account and per address (``BANKID_START_LIMITS`` overrides any). Every
+    start counts, a cancelled one too: each is a real RP API order."""
+    limits = {"flow": (5, 10 * 60), "account": (10, 60 * 60), "ip": (300, 60 * 60)}
+    return {**limits, **(getattr(settings, "BANKID_START_LIMITS", {}) or {})}
+
+
+class StartRefused(Exception):
+    """No order may be started now: ``rate_limited`` or ``locked_out``."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+    @property
+    def message(self) -> str:
+        from django.utils.translation import gettext as _
+
+        if self.code == "locked_out":
+            return _(
+                "För många misslyckade försök att identifiera dig. Vänta en stund och försök "
+                "igen, eller kontakta IT-supporten."
+            )
+        return _("Du har startat för många identifieringar. Vänta en stund och försök igen.")
+
+
+def _proof_purposes() -> set[str]:
+    return {Purpose.VERIFY, Purpose.HELPDESK}
+
+
+def start_checks(*, request, user_guid: str, username: str, flow_id: str = "") -> list[Limit]:
+    limits = start_limits()
+    subject = protection.account_subject(user_guid=user_guid, username=username)
+    return [
+        Limit("bankid-start-ip", protection.origin(request), *limits["ip"]),
+        Limit("bankid-start-account", subject, *limits["account"]),
+        Limit("bankid-start-flow", flow_id, *limits["flow"]),
+    ]
+
+
+def check_start(
+    *, request, purpose: str, user_guid: str, username: str, flow_id: str, order_id: str
+):
+    """Count one order start per flow, account and address, and for a proof
+    (a proof flow, a helpdesk caller check) take a slot of the account's
+    failed-proof budget, given back when the order ends without a wrong
+    person (``settle``). Returns the proof attempt or None; raises StartRefused."""
+    checks = start_checks(request=request, user_guid=user_guid, username=username, flow_id=flow_id)
+    try:
+        protection.check_rate(
+            checks,
+            request=request,
+            action="bankid.order_refused",
+            subject=username,
+            subject_guid=user_guid,
+        )
+        if purpose not in _proof_purposes():
+            return None
+        return protection.begin_proof(
+            request=request,
+            user_guid=user_guid,
+            username=username,
+            service="bankid",
+            purpose=purpose,
+            token=order_id,
+        )
+    except protection.Refused as exc:
+        raise StartRefused(exc.code) from None
+
+
+def settle(order: BankIDOrder) -> None:
+    """A proof order ended: a wrong person's BankID stays a failed proof of
+    the account; any other end gives its slot back."""
+    if order.purpose not in _proof_purposes():
+        return
+    if order.status == Status.COMPLETE:
+        passed = order.outcome == BankIDOrder.Outcome.VERIFIED
+    else:
+        passed = None
+    protection.settle_proof(
+        user_guid=order.user_guid, username=order.username, token=str(order.pk), passed=passed
+    )
+
+
 def _poll_key(order_id) -> str:
     return f"bankid:poll:{order_id}"
 
@@ -77,7 +165,7 @@ def _session_key(request) -> str:
     return request.session.session_key
 
 
-def _queue_collect(order_id, token: str, countdown: float) -> None:
+def queue_collect(order_id, token: str, countdown: float) -> None:
     from .tasks import collect_order
 
     if collect_order.app.conf.task_always_eager:
@@ -131,6 +219,15 @@ def start_order(
     live = find_live_order(request=request, purpose=purpose, user_guid=user_guid, flow_id=flow_id)
     if live is not None:
         return live
+    order_id = str(uuid.uuid4())
+    attempt = check_start(
+        request=request,
+        purpose=purpose,
+        user_guid=user_guid,
+        username=username,
+        flow_id=flow_id,
+        order_id=order_id,
+    )
     session_key = _session_key(request)
     lock = f"bankid:start:{session_key}:{purpose}:{flow_id}"
     if not cache.add(lock, 1, timeout=10):
@@ -151,6 +248,8 @@ def start_order(
                 user_visible_data=visible_text or None,
             )
         except BankIDError as exc:
+            if attempt is not None:
+                protection.proof_passed(attempt)  # no order, no proof
             record(
                 action="bankid.order_failed",
                 result="error",
@@ -163,6 +262,7 @@ def start_order(
         token = secrets.token_hex(8)
         with transaction.atomic():
             order = BankIDOrder.objects.create(
+                id=order_id,
                 purpose=purpose,
                 user_guid=user_guid,
                 username=username,
@@ -186,7 +286,7 @@ def start_order(
                 subject_guid=user_guid,
                 details={"purpose": purpose},
             )
-            _queue_collect(order.pk, token, collect_interval())
+            queue_collect(order.pk, token, collect_interval())
             republish(order.pk)
         note_browser_poll(order.pk)
         return order
@@ -286,7 +386,7 @@ def kick_if_stalled(order: BankIDOrder) -> bool:
         ).update(collect_token=token, last_collect_at=time.time())
         if swapped:
             logger.warning("bankid order %s: collect chain stalled, restarted", order.pk)
-            _queue_collect(order.pk, token, 0)
+            queue_collect(order.pk, token, 0)
             republish(order.pk)
     return bool(swapped)
 
@@ -318,6 +418,7 @@ def _finish(
         order.status, order.outcome, order.result_name = status, outcome, result_name
         order.hint_code = hint_code or order.hint_code
         order.error_code = error_code
+        settle(order)
     return bool(done)
 
 

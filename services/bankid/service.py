@@ -16,3 +16,8 @@ class BankIDService(IdentityService):
         from .caller import check_caller
 
         return check_caller(check)
+
+    def check(self) -> list:
+        from .checks import check_bankid_binding
+
+        return check_bankid_binding()

@@ -19,7 +19,7 @@ from .errors import BankIDError
 from .forms import PersonalNumberForm
 from .messages import user_message
 from .models import BankIDOrder
-from .orders import cancel_order, get_order, polled_order, start_order
+from .orders import StartRefused, cancel_order, get_order, polled_order, start_order
 from .pnr import hash_personal_number
 from .qr import autostart_url
 from .service import BankIDService
@@ -63,6 +63,8 @@ def enroll(request):
             )
         except BankIDError as exc:
             error = str(user_message(exc.rfa))
+        except StartRefused as exc:
+            error = exc.message
         else:
             return HttpResponseRedirect(reverse("bankid_order", kwargs={"order_id": order.pk}))
     status = 400 if (form.errors or error) else 200
@@ -94,6 +96,8 @@ def verify(request, flow_id: str):
             )
         except BankIDError as exc:
             error = str(user_message(exc.rfa))
+        except StartRefused as exc:
+            error = exc.message
         else:
             return HttpResponseRedirect(reverse("bankid_order", kwargs={"order_id": order.pk}))
     return render(

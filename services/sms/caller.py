@@ -36,11 +36,12 @@ def _record_wrong_code(request, user) -> None:
     )
 
 
-def check_caller(check: CallerCheck):
+def check_caller(caller: CallerCheck):
     """The helpdesk's check that the caller has the enrolled phone."""
-    request, user, render, finish = check.request, check.user, check.render, check.finish
-    enrollment = check.enrollment
-    state = check.state()
+    request, user, render, finish = caller.request, caller.user, caller.render, caller.finish
+    guard = caller.guard
+    enrollment = caller.enrollment
+    state = caller.state()
     challenge = None
     if state.get("challenge"):
         challenge = challenges.get_challenge(
@@ -58,7 +59,7 @@ def check_caller(check: CallerCheck):
                 phone_e164=decrypt(enrollment.protected_value),
             )
             # A new code starts a new check: an earlier outcome no longer counts.
-            check.save_state({"challenge": str(challenge.pk), "at": time.time()})
+            caller.save_state({"challenge": str(challenge.pk), "at": time.time()})
             record(
                 action="helpdesk.verify_caller",
                 result="info",
@@ -67,11 +68,16 @@ def check_caller(check: CallerCheck):
                 subject_guid=user.guid,
                 details={"method": "sms", "step": "code_sent", "display": challenge.display},
             )
-            return HttpResponseRedirect(check.url)
+            return HttpResponseRedirect(caller.url)
         if action == "resend" and challenge is not None:
             challenges.resend_sms_code(request=request, challenge=challenge)
-            return HttpResponseRedirect(check.url)
+            return HttpResponseRedirect(caller.url)
         if action == "check" and challenge is not None and form.is_valid():
+            try:
+                check = guard.begin_check(request=request, user=user, method="sms")
+            except guard.CheckRefused as exc:
+                messages.error(request, exc.message)
+                return HttpResponseRedirect(caller.url)
             try:
                 challenges.verify_sms_code(
                     request=request,
@@ -82,6 +88,10 @@ def check_caller(check: CallerCheck):
                     code=form.cleaned_data["code"],
                 )
             except CodeError as exc:
+                if exc.code in {"code_empty", "code_format", "code_length"}:
+                    guard.check_passed(check)  # nothing was compared
+                else:
+                    guard.check_missed(check, request=request)
                 if exc.code in {"code_empty", "code_format", "code_length", "code_wrong"}:
                     # A slip of the tongue or the keyboard: the same code may be tried again.
                     form.add_error("code", exc.message)
@@ -90,13 +100,17 @@ def check_caller(check: CallerCheck):
                 else:
                     finish(request, user=user, method="sms", verified=False, reason=exc.code)
                     messages.error(request, exc.message)
-                    return HttpResponseRedirect(check.url)
+                    return HttpResponseRedirect(caller.url)
+            except SmsRateLimited:
+                guard.check_passed(check)
+                raise
             else:
+                guard.check_passed(check)
                 finish(request, user=user, method="sms", verified=True)
-                return HttpResponseRedirect(check.user_url)
+                return HttpResponseRedirect(caller.user_url)
     except (SmsRateLimited, challenges.SmsCooldown) as exc:
         messages.error(request, exc.message)
-        return HttpResponseRedirect(check.url)
+        return HttpResponseRedirect(caller.url)
     return render(
         request,
         "helpdesk/verify_sms.html",
@@ -106,8 +120,8 @@ def check_caller(check: CallerCheck):
             "challenge": challenge,
             "send_status": challenges.status_of(challenge) if challenge else None,
             "form": form,
-            "verification": check.verification,
-            "user_url": check.user_url,
+            "verification": caller.verification,
+            "user_url": caller.user_url,
         },
         title=_("Kontrollera vem som ringer"),
         status=400 if form.is_bound and form.errors else 200,

@@ -83,7 +83,11 @@ def start_sms_challenge(
     """
     decoy = not (user_guid and phone_e164)
     limits.check_send(
-        request=request, user_guid=user_guid, username=username, phone_e164=phone_e164 or ""
+        request=request,
+        user_guid=user_guid,
+        username=username,
+        phone_e164=phone_e164 or "",
+        decoy=decoy,
     )
     challenge = SmsChallenge(
         purpose=purpose,
@@ -122,6 +126,7 @@ def resend_sms_code(*, request, challenge: SmsChallenge) -> SmsChallenge:
         user_guid=challenge.user_guid,
         username=challenge.username,
         phone_e164="" if challenge.decoy else decrypt(challenge.phone_protected),
+        decoy=challenge.decoy,
     )
     challenge.generation += 1
     code = _new_code_on(challenge)
@@ -257,10 +262,13 @@ def status_of(challenge: SmsChallenge) -> dict:
 
 
 def decoy_mask(username: str) -> str:
-    """A plausible masked Swedish mobile number, the same for the same name each time."""
+    """A plausible masked Swedish mobile number, the same for the same name each
+    time, under every spelling of it (``Anna``, ``DEMO\\anna``, ``anna@…``), as
+    an enrolled number is the same whichever name of its account is typed."""
     from enrollment.crypto import pii_hash
+    from identity.protection import canonical_name
 
-    digest = pii_hash((username or "").casefold(), purpose="sms-decoy")
+    digest = pii_hash(canonical_name(username), purpose="sms-decoy")
     second = "02369"[int(digest[:2], 16) % 5]
     return f"+46 7{second}*** **{int(digest[2:6], 16) % 100:02d}"
 

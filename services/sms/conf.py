@@ -39,9 +39,26 @@ def retry_backoff() -> float:
     return max(0.0, float(_get("SMS_RETRY_BACKOFF", 0.5)))
 
 
+# The Nordic countries (with Åland, the Faroe Islands and Greenland) and the
+# rest of the EU/EEA: where a Swedish organisation's staff have their phones.
+# Premium-rate "SMS pumping" fraud sends codes to far-away number ranges.
+DEFAULT_ALLOWED_COUNTRIES = (
+    "SE", "NO", "DK", "FI", "IS", "AX", "FO", "GL",
+    "AT", "BE", "BG", "HR", "CY", "CZ", "EE", "FR", "DE", "GR", "HU", "IE", "IT",
+    "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "LI",
+)  # fmt: skip
+
+
 def allowed_countries() -> tuple[str, ...]:
-    """ISO codes of the countries numbers may belong to; empty: all of them."""
-    return tuple(c.upper() for c in _get("SMS_ALLOWED_COUNTRIES", ()) or ())
+    """ISO codes of the countries numbers may belong to (``SMS_ALLOWED_COUNTRIES``;
+    ``*`` allows every country)."""
+    value = _get("SMS_ALLOWED_COUNTRIES", None)
+    if value is None or (not isinstance(value, str) and not list(value)):
+        return DEFAULT_ALLOWED_COUNTRIES
+    if isinstance(value, str):
+        value = [v for v in value.replace(" ", "").split(",") if v]
+    codes = tuple(c.upper() for c in value)
+    return () if "*" in codes else codes
 
 
 def default_country() -> str:
@@ -74,13 +91,22 @@ def challenge_retention_seconds() -> int:
 # --- Rate limits: (attempts, window in seconds) -----------------------------------
 DEFAULT_RATE_LIMITS = {
     "send_user": (5, 15 * 60),
+    "send_user_day": (10, 24 * 3600),
     # A whole office can share one address (NAT): the per-user and per-number
     # limits are the tight ones.
     "send_ip": (200, 60 * 60),
+    "send_ip_day": (1000, 24 * 3600),
     "send_number": (5, 60 * 60),
+    "send_number_day": (10, 24 * 3600),
     "verify_user": (10, 15 * 60),
     "verify_ip": (1000, 60 * 60),
 }
+
+
+def global_hourly_budget() -> int:
+    """Codes the whole portal may send in any hour (0: no budget). When it is
+    spent, sending stops and an alert is logged (ERROR) and audited."""
+    return int(_get("SMS_GLOBAL_HOURLY_BUDGET", 500))
 
 
 def rate_limit(name: str) -> tuple[int, int]:

@@ -40,6 +40,14 @@ ERROR_MESSAGES = {
     "code_unsent": _("Koden kunde inte skickas. Skicka en ny kod."),
     "rate_limited_send": _("Du har begärt för många koder. Vänta en stund och försök igen."),
     "rate_limited_verify": _("För många försök. Vänta en stund och försök igen."),
+    "locked_out": _(
+        "För många misslyckade försök att identifiera dig. Vänta en stund och försök igen, "
+        "eller kontakta IT-supporten."
+    ),
+    "sms_budget": _(
+        "Det går inte att skicka sms just nu. Försök igen senare, eller använd en annan "
+        "identitetstjänst."
+    ),
     "flow_expired": _("Din session har gått ut eller är ogiltig. Börja om från startsidan."),
     # Sending (the send state of a challenge)
     "send_queued": _("Koden skickas till %(phone)s. Kolla dina sms och skriv in koden nedan."),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from enrollment import proofs
 from enrollment.crypto import decrypt
 from enrollment.services import enrollment_for, touch_enrollment
+from identity import protection
 
 from .challenges import (
     decoy_mask,
@@ -76,7 +77,21 @@ def send_verify_code(*, request, flow: proofs.ProofFlow) -> SmsChallenge:
 
 def prove_with_sms_code(*, request, flow: proofs.ProofFlow, code: str) -> SmsChallenge:
     """Check the typed code; when right, mark Mobilkod proved in the flow.
-    A wrong code counts as a failure of the flow. Raises CodeError, SmsRateLimited."""
+
+    The account's lockout is checked first and the try is counted on the
+    account before the code is compared (``identity.protection``): a wrong
+    code is a failed proof of the account whatever page comes next. Raises
+    CodeError or SmsRateLimited (``locked_out`` when the account is)."""
+    try:
+        attempt = protection.begin_proof(
+            request=request,
+            user_guid=flow.user_guid,
+            username=flow.username,
+            service=SmsService.key,
+            purpose=flow.purpose,
+        )
+    except protection.Refused as exc:
+        raise SmsRateLimited("locked_out", exc.scope) from None
     challenge = flow_challenge(request, flow)
     try:
         challenge = verify_sms_code(
@@ -88,12 +103,19 @@ def prove_with_sms_code(*, request, flow: proofs.ProofFlow, code: str) -> SmsCha
             code=code,
         )
     except CodeError as exc:
-        if exc.code not in {"code_empty", "code_format", "code_length"}:
+        if exc.code in {"code_empty", "code_format", "code_length"}:
+            protection.proof_passed(attempt)  # not a try: nothing was compared
+        else:
             proofs.record_failure(request, flow)
+            protection.proof_failed(attempt, request=request, purpose=flow.purpose)
         raise
     except SmsRateLimited:
-        proofs.record_failure(request, flow)
+        protection.proof_passed(attempt)  # refused before any code was compared
         raise
+    except BaseException:
+        protection.proof_passed(attempt)
+        raise
+    protection.proof_passed(attempt)
     proofs.mark_proved(request, flow, SmsService.key)
     touch_enrollment(user_guid=flow.user_guid, service=SmsService.key)
     return challenge

@@ -59,6 +59,7 @@ def _production_env(tmp_path) -> dict[str, str]:
         SECURE_SSL_REDIRECT="true",
         SECURE_HSTS_INCLUDE_SUBDOMAINS="true",
         SECURE_HSTS_PRELOAD="true",
+        BANKID_DIRECTORY_ATTRIBUTE="employeeNumber",
     )
     for key in (
         "SESSION_COOKIE_SECURE",
@@ -82,6 +83,21 @@ def test_check_deploy_is_clean_in_production_settings(tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_warns_when_nothing_ties_a_bankid_to_the_account(tmp_path):
+    env = _production_env(tmp_path)
+    env.pop("BANKID_DIRECTORY_ATTRIBUTE")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "enrollment.W011" in result.stderr + result.stdout
 
 
 def test_pages_carry_a_csp_without_inline_script_and_deny_framing(client, db):

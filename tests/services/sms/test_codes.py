@@ -20,6 +20,7 @@ from services.sms.challenges import (
 from services.sms.codes import CodeError, code_matches, hash_code, normalize_code
 from services.sms.gateways import outbox
 from services.sms.models import SmsChallenge
+from tests.conftest import age_throttles
 
 from .helpers import last_code, make_request, wrong_code
 
@@ -239,6 +240,7 @@ def test_after_the_cooldown_a_new_code_replaces_the_old_one(
     SmsChallenge.objects.filter(pk=challenge.pk).update(
         code_sent_at=timezone.now() - timedelta(seconds=61)
     )
+    age_throttles(61)
     challenge.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         resend_sms_code(request=request, challenge=challenge)

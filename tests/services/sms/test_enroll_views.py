@@ -18,6 +18,7 @@ from enrollment.services import save_enrollment
 from enrollment.stars import star_meter
 from services.sms.gateways import outbox
 from services.sms.models import SmsChallenge
+from tests.conftest import age_throttles
 
 from .helpers import last_code, wrong_code
 from .test_gateway_timeout import SilentServer
@@ -189,6 +190,7 @@ def test_sending_again_waits_for_the_cooldown(anna_client):
     assert re.search(r"Vänta \d+ sekunder innan du skickar koden igen\.", page(response))
     assert len(outbox) == 1
     SmsChallenge.objects.update(code_sent_at=timezone.now() - timedelta(seconds=61))
+    age_throttles(61)
     response = anna_client.post(reverse("sms_confirm"), {"resend": "1"})
     assert response.status_code == 302 and len(outbox) == 2
     assert confirm(anna_client, last_code()).status_code == 302

@@ -9,6 +9,7 @@ from services.sms.challenges import start_sms_challenge, verify_sms_code
 from services.sms.codes import CodeError
 from services.sms.gateways import outbox
 from services.sms.limits import SmsRateLimited
+from tests.conftest import age_throttles
 
 from .helpers import last_code, make_request, wrong_code
 
@@ -68,6 +69,7 @@ def test_helpdesk_staff_are_counted_each_on_their_own_not_by_the_office_address(
                 phone=f"+4670123450{i}",
                 request=request,
             )
+            age_throttles(61, scope_prefix="sms-cooldown")
     request = make_request()
     request.user = staff[0]
     with pytest.raises(SmsRateLimited) as err:
@@ -79,6 +81,7 @@ def test_codes_per_phone_number_are_limited(django_capture_on_commit_callbacks, 
     settings.SMS_RATE_LIMITS = {"send_number": (2, 3600)}
     for i in range(2):
         send(django_capture_on_commit_callbacks, user=f"guid-{i}", ip=f"192.0.2.{i}")
+        age_throttles(61, scope_prefix="sms-cooldown")
     with pytest.raises(SmsRateLimited) as err:
         send(django_capture_on_commit_callbacks, user="guid-9", ip="192.0.2.99")
     assert err.value.scope == "send_number"

@@ -31,7 +31,8 @@ from services.sms.phone import (
         ("US", "(650) 253-0000", "+16502530000"),  # FIXED_LINE_OR_MOBILE
     ],
 )
-def test_mobile_numbers_parse_to_e164(country, text, e164):
+def test_mobile_numbers_parse_to_e164(country, text, e164, settings):
+    settings.SMS_ALLOWED_COUNTRIES = ["*"]  # the US is not allowed by default
     assert parse(country, text) == e164
 
 
@@ -119,7 +120,8 @@ def test_mask_never_shows_the_middle_digits():
     assert "1234" not in masked.replace(" ", "") and "345" not in masked
 
 
-def test_country_list_starts_with_sweden_and_the_nordic_countries():
+def test_country_list_starts_with_sweden_and_the_nordic_countries(settings):
+    settings.SMS_ALLOWED_COUNTRIES = ["*"]
     choices = country_choices("sv")
     assert [c for c, _ in choices[:5]] == ["SE", "NO", "DK", "FI", "IS"]
     assert choices[0][1] == "Sverige (+46)"
@@ -129,12 +131,23 @@ def test_country_list_starts_with_sweden_and_the_nordic_countries():
     assert rest.index("Zimbabwe (+263)") < rest.index("Österrike (+43)")
 
 
+def test_by_default_only_nordic_and_eu_eea_countries_are_offered():
+    codes = [c for c, _ in country_choices("sv")]
+    assert codes[:5] == ["SE", "NO", "DK", "FI", "IS"]
+    assert {"DE", "PL", "AX", "LI"} <= set(codes)
+    assert not {"US", "GB", "NG", "CU"} & set(codes)
+    with pytest.raises(PhoneNumberError) as err:
+        parse("SE", "+1 650 253 0000")
+    assert err.value.code == "country_not_allowed"
+
+
 def test_country_names_follow_the_language():
     assert dict(country_choices("en"))["DE"] == "Germany (+49)"
     assert dict(country_choices("sv"))["DE"] == "Tyskland (+49)"
 
 
-def test_calling_codes_map_to_regions_main_region_first():
+def test_calling_codes_map_to_regions_main_region_first(settings):
+    settings.SMS_ALLOWED_COUNTRIES = ["*"]
     codes = calling_codes()
     assert codes["46"] == ["SE"]
     assert codes["1"][0] == "US" and "CA" in codes["1"]
