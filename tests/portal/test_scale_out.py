@@ -76,7 +76,8 @@ class Gunicorn:
             try:
                 if requests.get(self.url + "/login/", timeout=2).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:
+                # Not listening yet, or a first request slower than 2 s on a busy machine.
                 time.sleep(0.2)
         raise RuntimeError(f"gunicorn did not start:\n{log.read_text()}")
 
