@@ -158,9 +158,9 @@ def _measure(stack, worker, count: int, refs: list, *, interval: float, window: 
 
 
 def run(stack, *, smoke: bool) -> dict:
-    from django.conf import settings
+    from services.bankid.orders import collect_interval
 
-    interval = float(settings.BANKID_COLLECT_INTERVAL)
+    interval = collect_interval()
     steps = [10] if smoke else [50, 100, 150, 200, 300, 400, 500, 750, 1000, 1500, 2000, 3000]
     settle = 2 * interval if smoke else 3 * interval
     window = 3.0 if smoke else 16.0

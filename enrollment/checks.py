@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 
+from . import conf
+
 
 @register(Tags.security)
 def check_star_thresholds(app_configs=None, **kwargs) -> list:
     """A reset must always need at least one proof."""
     problems = []
-    for name, default in (("RESET_STARS_REQUIRED", 1), ("ENROLLMENT_STARS_FULL", 2)):
+    for name, default in conf.DEFAULTS.items():
         value = getattr(settings, name, default)
         try:
             ok = int(value) >= 1

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from identity.directory import DirectoryError, get_directory
 
+from . import conf
 from .registry import all_services, get_service
 from .selectors import enrolled_keys
 
@@ -44,7 +45,7 @@ def _text(*, service: str, created: bool, ip: str, at: str) -> str:
 
 def if_not_you() -> str:
     """The closing sentence of every notice: call IT support if it wasn't you."""
-    contact = str(getattr(settings, "HELPDESK_CONTACT", "") or "")
+    contact = conf.helpdesk_contact()
     if contact:
         return _("Om det inte var du, ring IT-supporten på %(helpdesk)s.") % {"helpdesk": contact}
     return _("Om det inte var du, ring IT-supporten.")

@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.utils import timezone
 
 from audit.service import record
@@ -24,6 +23,7 @@ from enrollment.registry import all_services
 from enrollment.stars import count_stars
 from identity.directory import DirectoryUser, get_directory
 
+from . import conf as helpdesk_conf
 from .mail import send_template_mail
 from .models import EnrollmentReminder
 
@@ -65,7 +65,7 @@ def due_for_reminder(
 
 def send_enrollment_reminders(*, now: datetime | None = None) -> ReminderRun:
     run = ReminderRun()
-    days = settings.ENROLLMENT_REMINDER_DAYS
+    days = helpdesk_conf.reminder_days()
     if days <= 0:
         return run
     now = now or timezone.now()
@@ -77,7 +77,7 @@ def send_enrollment_reminders(*, now: datetime | None = None) -> ReminderRun:
         users=get_directory().list_users(),
         enrolled=enrolled,
         last_sent=last_sent,
-        group=settings.ENROLLMENT_REMINDER_GROUP,
+        group=helpdesk_conf.reminder_group(),
         since=now - timedelta(days=days),
     )
     run.candidates = len(due)
@@ -92,7 +92,7 @@ def send_enrollment_reminders(*, now: datetime | None = None) -> ReminderRun:
                 "stars": min(count_stars(keys), full),
                 "stars_full": full,
                 "services": [str(s.name) for s in all_services() if s.key not in keys],
-                "portal_url": settings.PORTAL_URL,
+                "portal_url": helpdesk_conf.portal_url(),
             },
         )
         record(

@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.cache import cache
 
 from enrollment.models import Enrollment
 from identity.directory import DirectoryUser, get_directory
+
+from . import conf
 
 _CACHE_KEY = "helpdesk:directory-index"
 _PHONE_LIKE = re.compile(r"^[+\d\s*()-]+$")
@@ -51,7 +52,7 @@ def directory_index() -> list[UserHit]:
     hits = cache.get(_CACHE_KEY)
     if hits is None:
         hits = [_hit(u) for u in get_directory().list_users()]
-        cache.set(_CACHE_KEY, hits, settings.HELPDESK_SEARCH_CACHE_SECONDS)
+        cache.set(_CACHE_KEY, hits, conf.search_cache_seconds())
     return hits
 
 

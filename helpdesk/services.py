@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.urls import reverse
 
 from audit.models import AuditEvent
@@ -23,6 +22,7 @@ from enrollment.stars import StarMeter, count_stars, star_meter
 from identity.directory import DirectoryError, DirectoryUser, get_directory
 from identity.directory.base import UserNotFound
 
+from . import conf as helpdesk_conf
 from .mail import send_template_mail
 
 RECENT_EVENTS = 25
@@ -170,7 +170,7 @@ def remove_enrollment_by_helpdesk(*, request, enrollment: Enrollment, reason: st
 
 
 def _portal_url(request) -> str:
-    base = getattr(settings, "PORTAL_URL", "")
+    base = helpdesk_conf.portal_url()
     if base:
         return base
     return request.build_absolute_uri(reverse("home")) if request is not None else ""

@@ -251,23 +251,6 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 
 # --- Portal features (app defaults live in each app's conf.py) --------------
-SMS_BACKEND = env_str("SMS_BACKEND", "services.sms.gateways.ConsoleBackend")
-BANKID_BACKEND = env_str("BANKID_BACKEND", "services.bankid.client.BankIDClient")
-# The RP API base URL (production, BankID's test server, or our simulator), the
-# RP certificate and key (a path, or the PEM itself, e.g. through BANKID_CERT_FILE),
-# and the CA that signs the server's certificate (BankID's own roots are built in).
-BANKID_URL = env_str("BANKID_URL", "https://appapi2.bankid.com/rp/v6.0/")
-BANKID_CERT = env_str("BANKID_CERT", "")
-BANKID_KEY = env_str("BANKID_KEY", "")
-BANKID_KEY_PASSWORD = env_str("BANKID_KEY_PASSWORD", "")
-BANKID_CA = env_str("BANKID_CA", "")
-BANKID_TIMEOUT = env_str("BANKID_TIMEOUT", "3.05,10")
-BANKID_COLLECT_INTERVAL = float(env_str("BANKID_COLLECT_INTERVAL", "2") or 2)
-BANKID_ABANDON_SECONDS = env_int("BANKID_ABANDON_SECONDS", 30)
-BANKID_ORDER_MAX_AGE = env_int("BANKID_ORDER_MAX_AGE", 600)
-# An AD attribute holding the user's personnummer (e.g. employeeNumber): when
-# set, only the BankID of that person can be enrolled for the account.
-BANKID_DIRECTORY_ATTRIBUTE = env_str("BANKID_DIRECTORY_ATTRIBUTE", "")
 # Key for encrypting phone numbers and hashing personnummer; derived from SECRET_KEY if unset.
 FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY", "")
 PII_HASH_KEY = env_str("PII_HASH_KEY", "")
@@ -305,27 +288,16 @@ STAFF_GROUP_PERMISSIONS = {
         "auth.view_group",
     ],
 }
-# Seconds the helpdesk's name search keeps the directory's user list.
-HELPDESK_SEARCH_CACHE_SECONDS = env_int("HELPDESK_SEARCH_CACHE_SECONDS", 60)
-# Audit events older than this are removed by `manage.py prune_audit` (nightly).
-AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
-# Reminders to enrol: members of this AD group (empty: every user) whose star
-# row is not full get an e-mail at most once per ENROLLMENT_REMINDER_DAYS (0: off).
-ENROLLMENT_REMINDER_GROUP = env_str("ENROLLMENT_REMINDER_GROUP", "")
-ENROLLMENT_REMINDER_DAYS = env_int("ENROLLMENT_REMINDER_DAYS", 30)
-# The portal's public address, for links in e-mail sent without a request
-# (reminders), e.g. https://losenord.example.se/
-PORTAL_URL = env_str("PORTAL_URL", "")
 
 from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = {
     "prune-audit": {
-        "task": "audit.tasks.prune_audit_events",
+        "task": "audit.prune",
         "schedule": crontab(hour=3, minute=17),
     },
     "send-enrollment-reminders": {
-        "task": "helpdesk.tasks.send_enrollment_reminders",
+        "task": "helpdesk.send_enrollment_reminders",
         "schedule": crontab(hour=9, minute=5, day_of_week="mon-fri"),
     },
 }
@@ -345,17 +317,29 @@ CELERY_BEAT_SCHEDULE.update(
             "schedule": crontab(hour=4, minute=7),
         },
         "sms-prune-challenges": {
-            "task": "services.sms.tasks.prune_sms_challenges",
+            "task": "sms.prune_challenges",
             "schedule": crontab(hour=3, minute=41),
         },
     }
 )
 
 # --- App settings from the environment ---------------------------------------
-# Each app's conf.py holds the defaults (services/sms/conf.py, identity/conf.py,
-# reset/conf.py, enrollment/conf.py); a variable set in the environment (or as
+# Each app's conf.py holds the defaults (services/sms/conf.py,
+# services/bankid/conf.py, helpdesk/conf.py, reset/conf.py, enrollment/conf.py,
+# identity/conf.py, audit/conf.py); a variable set in the environment (or as
 # NAME_FILE) overrides it. Lists are comma-separated.
 _ENV_STR = [
+    "SMS_BACKEND",
+    "BANKID_BACKEND",
+    "BANKID_URL",
+    "BANKID_CERT",
+    "BANKID_KEY",
+    "BANKID_KEY_PASSWORD",
+    "BANKID_CA",
+    "BANKID_TIMEOUT",
+    "BANKID_DIRECTORY_ATTRIBUTE",
+    "ENROLLMENT_REMINDER_GROUP",
+    "PORTAL_URL",
     "SMS_SENDER",
     "SMS_DEFAULT_COUNTRY",
     "SMS_46ELKS_URL",
@@ -379,6 +363,11 @@ _ENV_STR = [
     "RESET_PORTAL_HISTORY",
 ]
 _ENV_INT = [
+    "BANKID_ABANDON_SECONDS",
+    "BANKID_ORDER_MAX_AGE",
+    "HELPDESK_SEARCH_CACHE_SECONDS",
+    "AUDIT_RETENTION_DAYS",
+    "ENROLLMENT_REMINDER_DAYS",
     "SMS_RETRIES",
     "BANKID_ORDER_RETENTION_DAYS",
     "SMS_CODE_LENGTH",
@@ -400,7 +389,7 @@ _ENV_INT = [
     "PASSWORD_MIN_ZXCVBN_SCORE",
     "BANKID_POOL_SIZE",
 ]
-_ENV_FLOAT = ["SMS_TIMEOUT", "SMS_CONNECT_TIMEOUT", "SMS_RETRY_BACKOFF"]
+_ENV_FLOAT = ["BANKID_COLLECT_INTERVAL", "SMS_TIMEOUT", "SMS_CONNECT_TIMEOUT", "SMS_RETRY_BACKOFF"]
 _ENV_BOOL = ["RESET_UNLOCKS_ACCOUNT"]
 _ENV_LIST = ["SMS_ALLOWED_COUNTRIES", "PASSWORD_FORBIDDEN_WORDS"]
 for _name in _ENV_STR:

@@ -40,7 +40,9 @@ def change_rate_limits() -> dict[str, int]:
 
 def helpdesk_contact() -> str:
     """How to reach IT support, put in the notices ("08-123 45 67"); may be empty."""
-    return str(_get("HELPDESK_CONTACT", "") or "")
+    from enrollment.conf import helpdesk_contact
+
+    return helpdesk_contact()
 
 
 def write_lock_seconds() -> int:
