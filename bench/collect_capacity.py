@@ -79,11 +79,11 @@ def _mark_polled(orders: list) -> None:
     """What the open order pages' polls leave in the cache."""
     from django.core.cache import cache
 
-    from services.bankid.orders import _poll_key, abandon_seconds
+    from services.bankid.orders import abandon_seconds, poll_key
 
     now = time.time()
     timeout = int(abandon_seconds() * 4) + 60
-    items = [(_poll_key(o.pk), now) for o in orders]
+    items = [(poll_key(o.pk), now) for o in orders]
     for start in range(0, len(items), 500):
         cache.set_many(dict(items[start : start + 500]), timeout=timeout)
 

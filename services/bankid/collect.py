@@ -18,10 +18,10 @@ from . import get_bankid_backend
 from .errors import BankIDError, InvalidParametersError
 from .models import BankIDOrder
 from .orders import (
-    _finish,
     abandon_seconds,
     cancel_order,
     collect_interval,
+    finish_order,
     queue_collect,
     republish,
 )
@@ -63,7 +63,7 @@ def collect_once(*, order_id: str, token: str) -> None:
         result = get_bankid_backend().collect(order.order_ref)
     except InvalidParametersError:
         # BankID no longer knows the order (too old): it has expired.
-        _finish(order, status=Status.FAILED, hint_code="expiredTransaction")
+        finish_order(order, status=Status.FAILED, hint_code="expiredTransaction")
         _audit_end(order)
         return
     except BankIDError as exc:
@@ -73,7 +73,7 @@ def collect_once(*, order_id: str, token: str) -> None:
             with transaction.atomic():
                 queue_collect(order.pk, new_token, collect_interval())
             return
-        _finish(order, status=Status.ERROR, error_code=exc.error_code)
+        finish_order(order, status=Status.ERROR, error_code=exc.error_code)
         _audit_end(order)
         return
     if result.is_pending:
@@ -88,7 +88,7 @@ def collect_once(*, order_id: str, token: str) -> None:
     if result.is_complete and result.completion is not None:
         complete_order(order, result.completion)
         return
-    _finish(order, status=Status.FAILED, hint_code=result.hint_code or "")
+    finish_order(order, status=Status.FAILED, hint_code=result.hint_code or "")
     _audit_end(order)
 
 
@@ -135,7 +135,7 @@ def complete_order(order: BankIDOrder, completion: CompletionData) -> None:
         outcome = Outcome.MISMATCH
     elif order.purpose == BankIDOrder.Purpose.ENROLL:
         outcome = _enroll(order, person_hash, name)
-    if _finish(order, status=Status.COMPLETE, outcome=outcome, result_name=name):
+    if finish_order(order, status=Status.COMPLETE, outcome=outcome, result_name=name):
         _audit_end(order)
 
 

@@ -140,7 +140,7 @@ def settle(order: BankIDOrder) -> None:
     )
 
 
-def _poll_key(order_id) -> str:
+def poll_key(order_id) -> str:
     return f"bankid:poll:{order_id}"
 
 
@@ -152,7 +152,7 @@ def note_browser_poll(order_id, last=_UNREAD) -> None:
     mark is rewritten only when it is a quarter of the abandon time old (at
     most every 5 s), so most polls write nothing at all. ``last``: the mark,
     when the caller has read it already."""
-    key, now = _poll_key(order_id), time.time()
+    key, now = poll_key(order_id), time.time()
     if last is _UNREAD:
         last = cache.get(key)
     if last is None or now - last >= min(5.0, abandon_seconds() / 4):
@@ -340,7 +340,7 @@ def polled_order(*, request, order_id) -> BankIDOrder | None:
     the snapshot's last collect looks old (collects themselves do not
     republish, so this happens every few seconds per open order, and it is
     how a stalled chain is noticed: ``kick_if_stalled`` gets the real row)."""
-    found = cache.get_many([_snapshot_key(order_id), _poll_key(order_id)])
+    found = cache.get_many([_snapshot_key(order_id), poll_key(order_id)])
     data = found.get(_snapshot_key(order_id))
     fresh = data is not None and (
         data["status"] != Status.PENDING
@@ -354,7 +354,7 @@ def polled_order(*, request, order_id) -> BankIDOrder | None:
     if data["session_key"] != request.session.session_key:
         return None
     order = BankIDOrder(id=order_id, **data)
-    order.last_poll_mark = found.get(_poll_key(order_id))  # read with it: one round trip
+    order.last_poll_mark = found.get(poll_key(order_id))  # read with it: one round trip
     return order
 
 
@@ -394,7 +394,7 @@ def kick_if_stalled(order: BankIDOrder) -> bool:
 # --- cancelling -------------------------------------------------------------
 
 
-def _finish(
+def finish_order(
     order: BankIDOrder,
     *,
     status: str,
@@ -433,7 +433,7 @@ def cancel_order(*, order: BankIDOrder, request=None, reason: str = "user") -> N
     except BankIDError as exc:
         logger.warning("bankid cancel of %s failed: %s", order.pk, exc.error_code)
     status = Status.CANCELLED if reason == "user" else Status.EXPIRED
-    if _finish(order, status=status, hint_code="userCancel" if reason == "user" else ""):
+    if finish_order(order, status=status, hint_code="userCancel" if reason == "user" else ""):
         record(
             action="bankid.order_cancelled",
             result="info",
