@@ -43,9 +43,13 @@ INSTALLED_APPS = [
     "django_otp",
 ]
 # The development tools (BankID simulator, demo directory, demo commands) are in
-# a checkout but not in `pip install .` or the image: installed only when present.
-if importlib.util.find_spec("devtools") is not None:
-    INSTALLED_APPS.append("devtools")
+# a checkout but not in `pip install .` or the image: installed only when present
+# (looked up by a module of ours: PyPI has an unrelated package named devtools).
+try:
+    if importlib.util.find_spec("devtools.bankid_simulator") is not None:
+        INSTALLED_APPS.append("devtools")
+except ModuleNotFoundError:
+    pass
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

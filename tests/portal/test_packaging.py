@@ -107,3 +107,33 @@ def test_after_pip_install_the_simulator_cannot_be_imported(wheel, tmp_path):
         text=True,
     )
     assert failed.returncode != 0 and "No module named 'devtools'" in failed.stderr
+
+
+def test_the_installed_product_starts_without_the_development_tools(wheel, tmp_path):
+    site = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index"]
+        + ["--target", str(site), str(wheel)],
+        check=True,
+        cwd=tmp_path,
+    )
+    probe = (
+        "import sys; sys.path[:0] = [sys.argv[1]]; import django; django.setup(); "
+        "from django.conf import settings; from enrollment.registry import all_services; "
+        "print('devtools' in settings.INSTALLED_APPS, [s.key for s in all_services()])"
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "SECRET_KEY": "packaging-test-key-0123456789abcdefghijklmnopqrstuvwxyz",
+        "PORTAL_DATA_DIR": str(tmp_path / "data"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    shown = subprocess.run(
+        [sys.executable, "-I", "-c", probe, str(site)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert shown.stdout.strip() == "False ['sms', 'bankid']", shown.stderr[-2000:]
