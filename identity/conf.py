@@ -66,5 +66,6 @@ def lockout_seconds() -> int:
 
 def login_rate_limits() -> dict[str, int]:
     """Failed logins per account and login attempts per address in a sliding window."""
+    # Generous per address: a whole office can share one; the per-user limit is tight.
     limits = {"window": 300, "ip": 300, "user": 10}
     return {**limits, **(getattr(settings, "LOGIN_RATE_LIMITS", {}) or {})}

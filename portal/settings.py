@@ -259,11 +259,15 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY", "")
 PII_HASH_KEY = env_str("PII_HASH_KEY", "")
 DEMO_MODE = env_bool("DEMO_MODE", False)
+# Login limits from the environment; their defaults are in identity/conf.py.
 LOGIN_RATE_LIMITS = {
-    "window": env_int("LOGIN_RATE_WINDOW", 300),
-    # Generous: a whole office can share one address; the per-user limit is tight.
-    "ip": env_int("LOGIN_RATE_PER_IP", 300),
-    "user": env_int("LOGIN_RATE_PER_USER", 10),
+    key: env_int(name, 0)
+    for key, name in (
+        ("window", "LOGIN_RATE_WINDOW"),
+        ("ip", "LOGIN_RATE_PER_IP"),
+        ("user", "LOGIN_RATE_PER_USER"),
+    )
+    if env_str(name)
 }
 
 # --- Helpdesk admin site, audit retention, enrollment reminders --------------

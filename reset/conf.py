@@ -18,16 +18,6 @@ def unlocks_account() -> bool:
     return bool(_get("RESET_UNLOCKS_ACCOUNT", True))
 
 
-def max_failed_proofs() -> int:
-    """Failed proofs (wrong codes, failed BankID) of one user before resetting
-    is locked for ``lockout_seconds``."""
-    return int(_get("RESET_MAX_FAILED_PROOFS", 5))
-
-
-def lockout_seconds() -> int:
-    return int(_get("RESET_LOCKOUT_SECONDS", 30 * 60))
-
-
 def rate_limits() -> dict[str, int]:
     """Reset and unlock starts per IP address and per username in a window (seconds)."""
     return {**DEFAULT_RATE_LIMITS, **(_get("RESET_RATE_LIMITS", {}) or {})}
