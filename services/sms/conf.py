@@ -1,42 +1,78 @@
-"""Mobilkod settings with their defaults: override any of them in portal/settings.py."""
+"""Mobilkod settings: ``DEFAULTS`` holds each one's default (the only place it is
+written); the environment overrides them through portal/settings.py."""
 
 from __future__ import annotations
 
 from django.conf import settings
 
+DEFAULTS = {
+    "SMS_BACKEND": "services.sms.gateways.ConsoleBackend",
+    "SMS_SENDER": "Portalen",
+    "SMS_TIMEOUT": 10.0,
+    "SMS_CONNECT_TIMEOUT": None,  # None: SMS_TIMEOUT, at most 5 s
+    "SMS_RETRIES": 2,
+    "SMS_RETRY_BACKOFF": 0.5,
+    "SMS_ALLOWED_COUNTRIES": None,  # None: DEFAULT_ALLOWED_COUNTRIES
+    "SMS_DEFAULT_COUNTRY": "SE",
+    "SMS_CODE_LENGTH": 6,
+    "SMS_CODE_VALIDITY": 5 * 60,
+    "SMS_CODE_MAX_ATTEMPTS": 3,
+    "SMS_RESEND_COOLDOWN": 60,
+    "SMS_CHALLENGE_RETENTION": 24 * 3600,
+    "SMS_GLOBAL_HOURLY_BUDGET": 500,
+    "SMS_RATE_LIMITS": {},
+    "SMS_46ELKS_URL": "https://api.46elks.com/a1/sms",
+    "SMS_46ELKS_USERNAME": "",
+    "SMS_46ELKS_PASSWORD": "",
+    "SMS_TWILIO_BASE_URL": "https://api.twilio.com",
+    "SMS_TWILIO_ACCOUNT_SID": "",
+    "SMS_TWILIO_AUTH_TOKEN": "",
+    "SMS_TWILIO_API_KEY_SID": "",
+    "SMS_TWILIO_FROM": "",
+    "SMS_TWILIO_MESSAGING_SERVICE_SID": "",
+    "SMS_HTTP_URL": "",
+    "SMS_HTTP_METHOD": "POST",
+    "SMS_HTTP_AUTH_HEADER": "",
+    "SMS_HTTP_CONTENT_TYPE": "application/json",
+    "SMS_HTTP_BODY_TEMPLATE": "",
+    "SMS_HTTP_ID_FIELD": "id",
+}
 
-def _get(name: str, default):
-    return getattr(settings, name, default)
+
+def _get(name: str):
+    """The setting ``name``, or its default (``DEFAULTS``)."""
+    return getattr(settings, name, DEFAULTS[name])
 
 
 # --- Gateway ----------------------------------------------------------------
 def backend_path() -> str:
-    return _get("SMS_BACKEND", "services.sms.gateways.ConsoleBackend")
+    return _get("SMS_BACKEND")
 
 
 def sender() -> str:
     """The sender shown on the phone: an alphanumeric ID (at most 11 characters
     at most operators) or an E.164 number."""
-    return _get("SMS_SENDER", "Portalen")
+    return _get("SMS_SENDER")
 
 
 def connect_timeout() -> float:
-    return float(_get("SMS_CONNECT_TIMEOUT", min(5.0, read_timeout())))
+    value = _get("SMS_CONNECT_TIMEOUT")
+    return float(min(5.0, read_timeout()) if value is None else value)
 
 
 def read_timeout() -> float:
     """Seconds to wait for the gateway's answer (per read) before giving up."""
-    return float(_get("SMS_TIMEOUT", 10.0))
+    return float(_get("SMS_TIMEOUT"))
 
 
 def retries() -> int:
     """Extra tries after a timeout, a connection error or a 5xx answer."""
-    return max(0, int(_get("SMS_RETRIES", 2)))
+    return max(0, int(_get("SMS_RETRIES")))
 
 
 def retry_backoff() -> float:
     """Seconds before the first retry; doubled before each further one."""
-    return max(0.0, float(_get("SMS_RETRY_BACKOFF", 0.5)))
+    return max(0.0, float(_get("SMS_RETRY_BACKOFF")))
 
 
 # The Nordic countries (with Åland, the Faroe Islands and Greenland) and the
@@ -52,7 +88,7 @@ DEFAULT_ALLOWED_COUNTRIES = (
 def allowed_countries() -> tuple[str, ...]:
     """ISO codes of the countries numbers may belong to (``SMS_ALLOWED_COUNTRIES``;
     ``*`` allows every country)."""
-    value = _get("SMS_ALLOWED_COUNTRIES", None)
+    value = _get("SMS_ALLOWED_COUNTRIES")
     if value is None or (not isinstance(value, str) and not list(value)):
         return DEFAULT_ALLOWED_COUNTRIES
     if isinstance(value, str):
@@ -62,30 +98,30 @@ def allowed_countries() -> tuple[str, ...]:
 
 
 def default_country() -> str:
-    return str(_get("SMS_DEFAULT_COUNTRY", "SE")).upper()
+    return str(_get("SMS_DEFAULT_COUNTRY")).upper()
 
 
 # --- One-time codes -----------------------------------------------------------
 def code_length() -> int:
-    return int(_get("SMS_CODE_LENGTH", 6))
+    return int(_get("SMS_CODE_LENGTH"))
 
 
 def code_validity_seconds() -> int:
-    return int(_get("SMS_CODE_VALIDITY", 5 * 60))
+    return int(_get("SMS_CODE_VALIDITY"))
 
 
 def code_max_attempts() -> int:
     """Wrong tries of one code; then a new code is needed."""
-    return int(_get("SMS_CODE_MAX_ATTEMPTS", 3))
+    return int(_get("SMS_CODE_MAX_ATTEMPTS"))
 
 
 def resend_cooldown_seconds() -> int:
-    return int(_get("SMS_RESEND_COOLDOWN", 60))
+    return int(_get("SMS_RESEND_COOLDOWN"))
 
 
 def challenge_retention_seconds() -> int:
     """How long finished challenges are kept (for support questions) before pruning."""
-    return int(_get("SMS_CHALLENGE_RETENTION", 24 * 3600))
+    return int(_get("SMS_CHALLENGE_RETENTION"))
 
 
 # --- Rate limits: (attempts, window in seconds) -----------------------------------
@@ -106,72 +142,72 @@ DEFAULT_RATE_LIMITS = {
 def global_hourly_budget() -> int:
     """Codes the whole portal may send in any hour (0: no budget). When it is
     spent, sending stops and an alert is logged (ERROR) and audited."""
-    return int(_get("SMS_GLOBAL_HOURLY_BUDGET", 500))
+    return int(_get("SMS_GLOBAL_HOURLY_BUDGET"))
 
 
 def rate_limit(name: str) -> tuple[int, int]:
     """``SMS_RATE_LIMITS`` may override any of ``DEFAULT_RATE_LIMITS``."""
-    limits = {**DEFAULT_RATE_LIMITS, **(_get("SMS_RATE_LIMITS", {}) or {})}
+    limits = {**DEFAULT_RATE_LIMITS, **(_get("SMS_RATE_LIMITS") or {})}
     limit, window = limits[name]
     return int(limit), int(window)
 
 
 # --- 46elks -------------------------------------------------------------------
 def elks_url() -> str:
-    return _get("SMS_46ELKS_URL", "https://api.46elks.com/a1/sms")
+    return _get("SMS_46ELKS_URL")
 
 
 def elks_username() -> str:
-    return _get("SMS_46ELKS_USERNAME", "")
+    return _get("SMS_46ELKS_USERNAME")
 
 
 def elks_password() -> str:
-    return _get("SMS_46ELKS_PASSWORD", "")
+    return _get("SMS_46ELKS_PASSWORD")
 
 
 # --- Twilio -------------------------------------------------------------------
 def twilio_base_url() -> str:
-    return _get("SMS_TWILIO_BASE_URL", "https://api.twilio.com")
+    return _get("SMS_TWILIO_BASE_URL")
 
 
 def twilio_account_sid() -> str:
-    return _get("SMS_TWILIO_ACCOUNT_SID", "")
+    return _get("SMS_TWILIO_ACCOUNT_SID")
 
 
 def twilio_auth_token() -> str:
-    return _get("SMS_TWILIO_AUTH_TOKEN", "")
+    return _get("SMS_TWILIO_AUTH_TOKEN")
 
 
 def twilio_api_key_sid() -> str:
     """Optional API key SID: with it, Basic auth uses the key and AUTH_TOKEN is its secret."""
-    return _get("SMS_TWILIO_API_KEY_SID", "")
+    return _get("SMS_TWILIO_API_KEY_SID")
 
 
 def twilio_from() -> str:
-    return _get("SMS_TWILIO_FROM", "")
+    return _get("SMS_TWILIO_FROM")
 
 
 def twilio_messaging_service_sid() -> str:
-    return _get("SMS_TWILIO_MESSAGING_SERVICE_SID", "")
+    return _get("SMS_TWILIO_MESSAGING_SERVICE_SID")
 
 
 # --- Generic HTTP gateway --------------------------------------------------------
 def http_url() -> str:
-    return _get("SMS_HTTP_URL", "")
+    return _get("SMS_HTTP_URL")
 
 
 def http_method() -> str:
-    return str(_get("SMS_HTTP_METHOD", "POST")).upper()
+    return str(_get("SMS_HTTP_METHOD")).upper()
 
 
 def http_auth_header() -> str:
     """The whole value of the Authorization header, e.g. ``Bearer abc``."""
-    return _get("SMS_HTTP_AUTH_HEADER", "")
+    return _get("SMS_HTTP_AUTH_HEADER")
 
 
 def http_content_type() -> str:
     """``application/json`` or ``application/x-www-form-urlencoded``."""
-    return _get("SMS_HTTP_CONTENT_TYPE", "application/json")
+    return _get("SMS_HTTP_CONTENT_TYPE")
 
 
 def http_body_template() -> str:
@@ -182,9 +218,9 @@ def http_body_template() -> str:
         if http_content_type().startswith("application/json")
         else "to={to}&from={sender}&message={text}"
     )
-    return _get("SMS_HTTP_BODY_TEMPLATE", "") or default
+    return _get("SMS_HTTP_BODY_TEMPLATE") or default
 
 
 def http_id_field() -> str:
     """Dotted path of the message id in the JSON answer (``id``, ``data.id``); empty: none."""
-    return _get("SMS_HTTP_ID_FIELD", "id")
+    return _get("SMS_HTTP_ID_FIELD")
