@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from enrollment import proofs
+from enrollment.base import IdentityService
 from enrollment.models import Enrollment
 from services.bankid.collect import collect_once
 from services.bankid.messages import user_message
@@ -332,3 +333,42 @@ def test_the_sweeper_expires_old_pending_orders_and_forgets_old_finished_ones(
     assert expire_stale_orders() == 1
     assert BankIDOrder.objects.get(pk=pending.pk).status == "expired"
     assert not BankIDOrder.objects.filter(pk=old.pk).exists()
+
+
+def _enrol_directly(user, service: str) -> None:
+    Enrollment.objects.create(user_guid=user.guid, username=user.username, service=service)
+
+
+def test_changing_bankid_goes_straight_to_the_one_other_service(logged_in, demo_user):
+    _enrol_directly(demo_user, "bankid")
+    _enrol_directly(demo_user, "sms")
+    response = logged_in.get(reverse("bankid_enroll"))
+    assert response["Location"].startswith("/sms/verify/")
+    flow_id = response["Location"].rstrip("/").rsplit("/", 1)[1]
+    flow = logged_in.session["proof_flows"][flow_id]
+    assert (flow["purpose"], flow["user_guid"]) == ("step_up", demo_user.guid)
+
+
+def test_with_several_other_services_the_core_step_up_page_offers_each(
+    logged_in, demo_user, settings
+):
+    settings.IDENTITY_SERVICES = [
+        {"class": "services.bankid.service.BankIDService"},
+        {"class": "services.sms.service.SmsService"},
+        {"class": "tests.services.bankid.test_enrollment_flow.OtherService"},
+    ]
+    for service in ("bankid", "sms", "other"):
+        _enrol_directly(demo_user, service)
+    response = logged_in.get(reverse("bankid_enroll"))
+    assert [t.name for t in response.templates][0] == "enrollment/step_up.html"
+    html = response.content.decode()
+    assert "Innan du ändrar Mobilt BankID" in html
+    assert "/sms/verify/" in html and "/other/verify/" in html
+
+
+class OtherService(IdentityService):
+    key = "other"
+    name = "Annan tjänst"
+
+    def verify_url(self, flow_id: str) -> str:
+        return f"/other/verify/{flow_id}/"
