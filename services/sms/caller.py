@@ -2,7 +2,8 @@
 
 The portal sends a code to the user's enrolled phone (the SMS service's own
 challenge, bound to the helpdesk's session), the caller reads it back and the
-helpdesk types it in. The helpdesk keeps and audits the outcome (``check.finish``).
+helpdesk types it in. The helpdesk keeps and audits the outcome (``caller.finish``)
+and limits the checks (``caller.guard``).
 """
 
 from __future__ import annotations
