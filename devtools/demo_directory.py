@@ -50,7 +50,7 @@ class DemoDirectoryBackend(DirectoryBackend):
 
     # --- reading ---------------------------------------------------------
     def _model(self):
-        from identity.models import DemoDirectoryUser
+        from devtools.models import DemoDirectoryUser
 
         return DemoDirectoryUser
 

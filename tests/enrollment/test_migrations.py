@@ -2,10 +2,10 @@
 nothing lost: the tables are kept, only Django's state moves.
 
 The old database is built by the migrations main had at f2b68c6 (enrollment
-0001-0004 are unchanged since): every migration after them is unapplied, rows
-are written through the historical models of that state (app label
-``enrollment``, as main's code wrote them), and the database is migrated
-forward again.
+0001-0004 and identity 0001 are unchanged since; identity 0002 came with #17):
+every migration after them is unapplied, rows are written through the
+historical models of that state (app labels ``enrollment`` and ``identity``,
+as main's code wrote them), and the database is migrated forward again.
 """
 
 from __future__ import annotations
@@ -18,14 +18,23 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from devtools.models import DemoDirectoryUser
 from enrollment.models import Enrollment
 from enrollment.stars import star_meter
 from helpdesk.models import EnrollmentReminder
 from services.bankid.models import BankIDOrder
 from services.sms.models import SmsChallenge
 
-# The migration state of main at f2b68c6: the moved models' apps did not exist.
-MAIN = [("enrollment", "0004_bankid_order"), ("sms", None), ("bankid", None), ("helpdesk", None)]
+# The migration state of main (f2b68c6, and identity's 0002 since): the moved
+# models' apps did not exist.
+MAIN = [
+    ("enrollment", "0004_bankid_order"),
+    ("identity", "0002_throttle"),
+    ("sms", None),
+    ("bankid", None),
+    ("helpdesk", None),
+    ("devtools", None),
+]
 GUID = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
 
 
@@ -68,6 +77,9 @@ def _fill_as_main_did(old):
         status="complete",
         outcome="enrolled",
     )
+    old.get_model("identity", "DemoDirectoryUser").objects.create(
+        guid=GUID, username="anna", password_hash="x", groups=["Personal"]
+    )
     old.get_model("enrollment", "EnrollmentReminder").objects.create(
         user_guid=GUID, username="anna", sent_at=timezone.now(), times_sent=3
     )
@@ -102,6 +114,7 @@ def test_a_database_of_main_migrates_forward_with_everything_found():
     order = BankIDOrder.objects.get(order_ref=order_ref)
     assert (order.status, order.outcome) == (BankIDOrder.Status.COMPLETE, "enrolled")
     assert EnrollmentReminder.objects.get(user_guid=GUID).times_sent == 3
+    assert DemoDirectoryUser.objects.get(guid=GUID).groups == ["Personal"]
     # The grant followed the permission to its new app label.
     granted = Group.objects.get(name="Helpdesk (old)").permissions.get()
     assert (granted.content_type.app_label, granted.codename) == ("helpdesk", "helpdesk_find_user")

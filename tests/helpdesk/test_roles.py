@@ -44,7 +44,7 @@ def test_helpdesk_has_no_rights_on_staff_accounts_or_groups(helpdesk):
 def test_leaving_the_ad_group_takes_the_rights_away_at_next_login(
     helpdesk, helpdesk_person, demo_directory
 ):
-    from identity.models import DemoDirectoryUser
+    from devtools.models import DemoDirectoryUser
 
     DemoDirectoryUser.objects.filter(username="helena").update(groups=[])
     log_in("helena")

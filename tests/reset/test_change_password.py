@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from devtools.models import DemoDirectoryUser
 from identity.directory import WrongPassword, get_directory
-from identity.models import DemoDirectoryUser
 
 from .conftest import NEW_PASSWORD, OLD_PASSWORD
 

@@ -140,7 +140,7 @@ def test_a_bankid_enrolled_by_someone_else_is_refused_without_saying_whose(logge
 
 
 def test_the_bankid_must_match_the_personnummer_in_the_directory(logged_in, sim, settings):
-    from identity.models import DemoDirectoryUser
+    from devtools.models import DemoDirectoryUser
 
     DemoDirectoryUser.objects.filter(username="anna").update(extra={"employeeNumber": OTHER_PNR})
     settings.BANKID_DIRECTORY_ATTRIBUTE = "employeeNumber"
@@ -153,7 +153,7 @@ def test_the_bankid_must_match_the_personnummer_in_the_directory(logged_in, sim,
 
 
 def test_a_matching_directory_personnummer_allows_the_enrollment(logged_in, sim, settings):
-    from identity.models import DemoDirectoryUser
+    from devtools.models import DemoDirectoryUser
 
     DemoDirectoryUser.objects.filter(username="anna").update(
         extra={"employeeNumber": "900101-2385"}

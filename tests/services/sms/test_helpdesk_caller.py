@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from identity.models import DemoDirectoryUser
+from devtools.models import DemoDirectoryUser
 from services.sms.gateways import outbox
 from tests.helpdesk.conftest import ANNA_PHONE
 
