@@ -110,5 +110,9 @@ class IdentityService:
         ``enrollment`` app's check for every configured service."""
         return []
 
+    def deploy_check(self) -> list:
+        """Its checks for a production deployment (``manage.py check --deploy``)."""
+        return []
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.key} weight={self.weight}>"

@@ -39,3 +39,15 @@ def check_identity_services(app_configs=None, **kwargs) -> list:
     for service in all_services():
         problems += service.check()
     return problems
+
+
+@register(Tags.security, deploy=True)
+def check_identity_services_deploy(app_configs=None, **kwargs) -> list:
+    """Each configured identity service's deployment checks
+    (``IdentityService.deploy_check``; run by ``check --deploy``)."""
+    from .registry import all_services
+
+    problems: list = []
+    for service in all_services():
+        problems += service.deploy_check()
+    return problems

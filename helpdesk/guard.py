@@ -71,7 +71,9 @@ def begin_check(*, request, user, method: str, token: str = "") -> CallerCheck:
     misses = _misses(request, user)
     full = throttle.attempt(misses, token=token)
     if full is not None:
-        logger.error("helpdesk caller checks: %s reached (%s misses)", full.scope, full.limit)
+        alert = Limit("helpdesk-miss-alert", f"{full.scope}:{full.subject}", 1, full.window)
+        if throttle.attempt([alert]) is None:  # once per window, not per refusal
+            logger.error("helpdesk caller checks: %s reached (%s misses)", full.scope, full.limit)
         record(
             action="helpdesk.verify_caller",
             result="denied",

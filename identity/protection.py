@@ -17,10 +17,13 @@ spelling of a name has a budget of its own:
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
 
 from audit.service import client_ip, record
 
@@ -30,6 +33,13 @@ from .throttle import Limit
 logger = logging.getLogger(__name__)
 
 PROOF_SCOPE = "proof-failures"
+
+# What a person is told when their account may not try a proof now; every
+# page and service that refuses a proof for it says the same.
+LOCKED_OUT_MESSAGE = _(
+    "För många misslyckade försök att identifiera dig. Vänta en stund och försök igen, "
+    "eller kontakta IT-supporten."
+)
 _LOCKOUT_NOTICE_SCOPE = "proof-lockout-noticed"
 
 
@@ -71,7 +81,22 @@ def origin(request) -> str:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.is_staff:
         return f"staff:{user.pk}"
-    return client_ip(request) or ""
+    return address_subject(client_ip(request) or "")
+
+
+def address_subject(ip: str) -> str:
+    """An IPv4 address as it is; an IPv6 address as its /64, which one
+    subscriber gets whole (counting single addresses would give them 2^64
+    budgets)."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if address.version == 4:
+        return str(address)
+    if address.ipv4_mapped:
+        return str(address.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{address}/64", strict=False))
 
 
 # --- rate limits ---------------------------------------------------------------------

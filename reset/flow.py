@@ -19,6 +19,7 @@ from enrollment.base import IdentityService
 from enrollment.proofs import ProofFlow, get_flow, save_flow, start_flow
 from enrollment.registry import all_services
 from enrollment.stars import StarMeter, enrolled_keys, maturing, proof_is_mature
+from identity import protection as protection_service
 from identity import throttle
 from identity.directory import DirectoryError, get_directory
 
@@ -34,10 +35,7 @@ REFUSAL_MESSAGES = {
     "not_proved": _(
         "Du behöver identifiera dig med identitetstjänsterna nedan innan du kan fortsätta."
     ),
-    "locked_out": _(
-        "För många misslyckade försök att identifiera dig. Vänta en stund och försök igen, "
-        "eller kontakta IT-supporten."
-    ),
+    "locked_out": protection_service.LOCKED_OUT_MESSAGE,
     "rate_limited": _("För många försök. Vänta några minuter och försök igen."),
     "busy": _("Ändringen görs redan i ett annat fönster. Vänta en stund och ladda om sidan."),
     "already_done": _("Det här är redan klart. Börja om om du vill göra en ny ändring."),

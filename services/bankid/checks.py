@@ -1,6 +1,6 @@
-"""System checks of Mobilt BankID, run through ``BankIDService.check`` by the
-enrollment app's check of every configured service (ids kept: operators
-silence checks by id)."""
+"""System checks of Mobilt BankID, run through ``BankIDService.deploy_check`` by
+the enrollment app's deployment check of every configured service (ids kept:
+operators silence checks by id)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from django.core.checks import Warning
 def check_bankid_binding(app_configs=None, **kwargs) -> list:
     """Without BANKID_DIRECTORY_ATTRIBUTE, a stolen AD password is enough to
     enrol the thief's own BankID: nothing ties the BankID person to the
-    account. Warned outside DEBUG and DEMO_MODE (run through BankIDService.check, so
-    only when BankID is offered)."""
+    account. Warned by ``check --deploy`` outside DEBUG and DEMO_MODE (only when
+    BankID is offered: it runs through BankIDService.deploy_check)."""
     if getattr(settings, "BANKID_DIRECTORY_ATTRIBUTE", ""):
         return []
     if settings.DEBUG or getattr(settings, "DEMO_MODE", False):

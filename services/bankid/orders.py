@@ -75,10 +75,7 @@ class StartRefused(Exception):
         from django.utils.translation import gettext as _
 
         if self.code == "locked_out":
-            return _(
-                "För många misslyckade försök att identifiera dig. Vänta en stund och försök "
-                "igen, eller kontakta IT-supporten."
-            )
+            return str(protection.LOCKED_OUT_MESSAGE)
         return _("Du har startat för många identifieringar. Vänta en stund och försök igen.")
 
 

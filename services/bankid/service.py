@@ -17,7 +17,7 @@ class BankIDService(IdentityService):
 
         return check_caller(check)
 
-    def check(self) -> list:
+    def deploy_check(self) -> list:
         from .checks import check_bankid_binding
 
         return check_bankid_binding()

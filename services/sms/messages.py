@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from identity.protection import LOCKED_OUT_MESSAGE
+
 ERROR_MESSAGES = {
     # Phone numbers (services.sms.phone)
     "phone_empty": _("Skriv in ditt mobilnummer."),
@@ -40,10 +42,7 @@ ERROR_MESSAGES = {
     "code_unsent": _("Koden kunde inte skickas. Skicka en ny kod."),
     "rate_limited_send": _("Du har begärt för många koder. Vänta en stund och försök igen."),
     "rate_limited_verify": _("För många försök. Vänta en stund och försök igen."),
-    "locked_out": _(
-        "För många misslyckade försök att identifiera dig. Vänta en stund och försök igen, "
-        "eller kontakta IT-supporten."
-    ),
+    "locked_out": LOCKED_OUT_MESSAGE,
     "sms_budget": _(
         "Det går inte att skicka sms just nu. Försök igen senare, eller använd en annan "
         "identitetstjänst."
