@@ -335,7 +335,7 @@ def test_a_service_enrolled_just_now_cannot_reset_on_its_own(stack):
 
 # --- the helpdesk ------------------------------------------------------------------------------
 def _pnr(serial: int) -> str:
-    from enrollment.bankid.pnr import luhn_check_digit
+    from services.bankid.pnr import luhn_check_digit
 
     nine = f"900101{serial:03d}"
     return f"19{nine}{luhn_check_digit(nine)}"
