@@ -1,7 +1,12 @@
 # Självserviceportalen: `make demo` and `make test` work on a fresh Debian machine.
 SHELL := /bin/bash
-PYTHON ?= python3
-VENV := .venv
+# The first of python3, python3.13, python3.12, python3.11 that is 3.11 or newer.
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell for p in python3 python3.13 python3.12 python3.11; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+	&& { echo $$p; break; }; done)
+endif
+VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
@@ -28,6 +33,12 @@ DEMO_ENV := PORTAL_DATA_DIR=$(CURDIR)/$(DATA) \
 .PHONY: demo test venv venv-dev system-deps lint format messages bench clean
 
 $(VENV)/.installed: pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "Python 3.11 or newer is needed (found: $$(python3 --version 2>&1 || echo none))."; \
+	  echo "Install it (Debian 12: apt-get install python3; Ubuntu 22.04: apt-get install python3.11 python3.11-venv)"; \
+	  echo "or name one: make PYTHON=/path/to/python3.12 ..."; \
+	  exit 1; \
+	fi
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -e .

@@ -59,6 +59,8 @@ def _production_env(tmp_path) -> dict[str, str]:
         SECURE_SSL_REDIRECT="true",
         SECURE_HSTS_INCLUDE_SUBDOMAINS="true",
         SECURE_HSTS_PRELOAD="true",
+        FIELD_ENCRYPTION_KEY="a-field-encryption-key-of-its-own-0123456789-abcdefghijklmn",
+        PII_HASH_KEY="a-pii-hash-key-of-its-own-0123456789-abcdefghijklmnopqrstuvw",
     )
     for key in (
         "SESSION_COOKIE_SECURE",
@@ -66,6 +68,7 @@ def _production_env(tmp_path) -> dict[str, str]:
         "SECURE_HSTS_SECONDS",
         "SMS_BACKEND",
         "DEMO_MODE",
+        "CELERY_TASK_ALWAYS_EAGER",
     ):
         env.pop(key, None)
     env["SMS_BACKEND"] = "enrollment.sms.gateways.FortySixElksBackend"
@@ -82,6 +85,33 @@ def test_check_deploy_is_clean_in_production_settings(tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _check_deploy(env) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("name", ["FIELD_ENCRYPTION_KEY", "PII_HASH_KEY"])
+def test_check_deploy_refuses_personal_data_keys_that_fall_back_to_secret_key(tmp_path, name):
+    env = _production_env(tmp_path)
+    del env[name]
+    result = _check_deploy(env)
+    assert result.returncode != 0
+    assert f"{name} is not set" in result.stderr
+
+
+def test_check_refuses_inline_celery_tasks_outside_the_tests(tmp_path):
+    env = _production_env(tmp_path) | {"CELERY_TASK_ALWAYS_EAGER": "true"}
+    result = _check_deploy(env)
+    assert result.returncode != 0
+    assert "portal.E001" in result.stderr and "CELERY_TASK_ALWAYS_EAGER" in result.stderr
 
 
 def test_pages_carry_a_csp_without_inline_script_and_deny_framing(client, db):
