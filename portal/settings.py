@@ -19,6 +19,9 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY") or (
     "insecure-development-key-only-for-debug" if DEBUG else env_required("SECRET_KEY")
 )
+# Older keys, still accepted for signatures (Django) and for reading personal
+# data written before FIELD_ENCRYPTION_KEY/PII_HASH_KEY were set (rotate_keys).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 PORTAL_NAME = env_str("PORTAL_NAME", "Självserviceportalen")
@@ -252,7 +255,9 @@ BANKID_ORDER_MAX_AGE = env_int("BANKID_ORDER_MAX_AGE", 600)
 # An AD attribute holding the user's personnummer (e.g. employeeNumber): when
 # set, only the BankID of that person can be enrolled for the account.
 BANKID_DIRECTORY_ATTRIBUTE = env_str("BANKID_DIRECTORY_ATTRIBUTE", "")
-# Key for encrypting phone numbers and hashing personnummer; derived from SECRET_KEY if unset.
+# Keys of their own for encrypting phone numbers and hashing personnummer
+# (comma-separated, newest first; check --deploy requires them outside DEBUG and
+# the demo, which fall back to SECRET_KEY). See enrollment/crypto.py.
 FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY", "")
 PII_HASH_KEY = env_str("PII_HASH_KEY", "")
 DEMO_MODE = env_bool("DEMO_MODE", False)

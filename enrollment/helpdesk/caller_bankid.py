@@ -32,7 +32,11 @@ from ..bankid.orders import (
     get_order,
     note_browser_poll,
 )
-from ..bankid.pnr import InvalidPersonalNumber, hash_personal_number, normalize_personal_number
+from ..bankid.pnr import (
+    InvalidPersonalNumber,
+    normalize_personal_number,
+    personal_number_hashes,
+)
 from ..bankid.status import order_state
 from ..models import Enrollment
 from ..registry import get_service
@@ -117,7 +121,7 @@ def _start(request, *, user, enrollment, form, finish):
     except InvalidPersonalNumber as exc:
         form.add_error("personal_number", str(exc.message))
         return None
-    if hash_personal_number(pnr) != enrollment.value_hash:
+    if enrollment.value_hash not in personal_number_hashes(pnr):
         finish(request, user=user, method=METHOD, verified=False, reason="personal_number_mismatch")
         messages.error(
             request, _("Personnumret är inte det som användaren har registrerat med Mobilt BankID.")

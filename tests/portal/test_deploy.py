@@ -122,3 +122,13 @@ def test_pages_carry_a_csp_without_inline_script_and_deny_framing(client, db):
     assert "frame-ancestors 'none'" in csp
     assert response.headers["X-Frame-Options"] == "DENY"
     assert "<script>" not in response.content.decode()
+
+
+def test_compose_gives_the_portal_keys_of_their_own_for_personal_data(compose):
+    env = compose["x-portal"]["environment"] if "x-portal" in compose else {}
+    env = env or compose["services"]["web"]["environment"]
+    for name in ("FIELD_ENCRYPTION_KEY_FILE", "PII_HASH_KEY_FILE"):
+        secret = env[name].removeprefix("/run/secrets/")
+        assert secret in compose["secrets"], name
+        for service in ("web", "worker", "beat"):
+            assert secret in compose["services"][service]["secrets"], (service, name)
