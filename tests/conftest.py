@@ -14,8 +14,10 @@ def _fresh_cache(request, django_db_blocker):
     """Every test starts with none of this run's cache keys (rate limits,
     throttles, BankID poll marks). Redis is shared, so only keys with this
     run's prefix are deleted; the database cache lives in the test database."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
+    # The backend itself: ``django.core.cache.cache`` is a ConnectionProxy.
+    cache = caches["default"]
     if type(cache).__name__ == "RedisCache":
         client = cache._cache.get_client(write=True)
         keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
