@@ -25,6 +25,7 @@ from .base import (
     WrongPassword,
 )
 from .complexity import meets_ad_complexity
+from .names import account_name, netbios_domain
 
 DEMO_POLICY = PasswordPolicy(
     min_length=8,
@@ -37,6 +38,11 @@ DEMO_POLICY = PasswordPolicy(
 )
 
 
+def demo_domain() -> str:
+    """The demo's NetBIOS name: ``DEMO\\demo`` logs in as ``demo``."""
+    return netbios_domain() or "DEMO"
+
+
 class DemoDirectoryBackend(DirectoryBackend):
     policy = DEMO_POLICY
 
@@ -47,7 +53,7 @@ class DemoDirectoryBackend(DirectoryBackend):
         return DemoDirectoryUser
 
     def _lookup(self, identifier: str):
-        identifier = (identifier or "").strip()
+        identifier = account_name((identifier or "").strip(), domain=demo_domain())
         if not identifier:
             return None
         return (
