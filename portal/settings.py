@@ -153,6 +153,8 @@ LDAP_USER_FILTER = env_str("LDAP_USER_FILTER", "(&(objectCategory=person)(object
 LDAP_CA_FILE = env_str("LDAP_CA_FILE", "")
 LDAP_TLS_VALIDATE = env_bool("LDAP_TLS_VALIDATE", True)
 LDAP_TLS_SERVER_NAME = env_str("LDAP_TLS_SERVER_NAME", "")
+# Python's strict X.509 checks (default from 3.13); Samba's self-made certificate fails them.
+LDAP_TLS_STRICT = env_bool("LDAP_TLS_STRICT", True)
 LDAP_TIMEOUT = env_int("LDAP_TIMEOUT", 5)
 LDAP_EXTRA_ATTRIBUTES = env_list("LDAP_EXTRA_ATTRIBUTES", [])
 _pnr_attribute = env_str("BANKID_DIRECTORY_ATTRIBUTE", "")

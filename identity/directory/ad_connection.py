@@ -36,6 +36,11 @@ from ldap3.core.exceptions import (
 
 from .base import DirectoryError, DirectoryUnavailable
 
+try:
+    from ldap3.core.tls import check_hostname as _ldap3_check_hostname
+except ImportError:  # pragma: no cover - ldap3 without it
+    _ldap3_check_hostname = None
+
 logger = logging.getLogger("identity.directory.ad")
 
 T = TypeVar("T")
@@ -57,6 +62,7 @@ class AdConfig:
     ca_file: str = ""
     tls_validate: bool = True
     tls_server_name: str = ""
+    tls_strict: bool = True
     timeout: int = 5
     # Whole seconds: ldap3 packs its receive timeout as an integer.
     connect_timeout: int = 3
@@ -75,6 +81,7 @@ class AdConfig:
             ca_file=settings.LDAP_CA_FILE,
             tls_validate=settings.LDAP_TLS_VALIDATE,
             tls_server_name=settings.LDAP_TLS_SERVER_NAME,
+            tls_strict=bool(getattr(settings, "LDAP_TLS_STRICT", True)),
             timeout=timeout,
             connect_timeout=int(getattr(settings, "LDAP_CONNECT_TIMEOUT", min(3, timeout))),
             backoff_seconds=int(
@@ -98,6 +105,13 @@ def _tls_reason(exc: BaseException) -> str:
     text = str(exc)
     if isinstance(exc, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in text:
         detail = _VERIFY_DETAIL.search(text)
+        if "Authority Key Identifier" in text or "Basic Constraints" in text:
+            return (
+                f"TLS certificate not accepted by Python's strict X.509 checks "
+                f"({detail.group(1).strip() if detail else text}): the DC's certificate "
+                "misses an extension (Samba's self-made one does); give the DC a "
+                "certificate from your CA, or set LDAP_TLS_STRICT=false"
+            )
         return (
             f"TLS certificate not trusted ({detail.group(1).strip() if detail else text}): "
             "check that LDAP_CA_FILE holds the CA that signed the DC's certificate"
@@ -112,6 +126,46 @@ def _tls_reason(exc: BaseException) -> str:
             "certificate's name when connecting by IP address"
         )
     return text
+
+
+class PortalTls(Tls):
+    """ldap3's Tls, with Python's strict X.509 checks (on by default from
+    Python 3.13: VERIFY_X509_STRICT) that ``LDAP_TLS_STRICT=false`` turns off.
+    The chain and the name are checked either way; the strict checks also
+    want extensions (Authority Key Identifier) that Samba's self-made
+    certificate lacks."""
+
+    def __init__(self, *args, strict: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.strict = strict
+
+    def wrap_socket(self, connection, do_handshake=False):
+        if self.strict or not hasattr(ssl, "VERIFY_X509_STRICT") or self.version is not None:
+            return super().wrap_socket(connection, do_handshake)
+        context = ssl.create_default_context(
+            ssl.Purpose.SERVER_AUTH,
+            cafile=self.ca_certs_file,
+            capath=self.ca_certs_path,
+            cadata=self.ca_certs_data,
+        )
+        context.verify_flags &= ~ssl.VERIFY_X509_STRICT
+        if self.certificate_file:
+            context.load_cert_chain(
+                self.certificate_file,
+                keyfile=self.private_key_file,
+                password=self.private_key_password,
+            )
+        context.check_hostname = False  # ldap3 checks the name itself, below
+        context.verify_mode = self.validate
+        wrapped = context.wrap_socket(
+            connection.socket,
+            server_side=False,
+            do_handshake_on_connect=do_handshake,
+            server_hostname=self.sni or None,
+        )
+        if do_handshake and self.validate in (ssl.CERT_REQUIRED, ssl.CERT_OPTIONAL):
+            _ldap3_check_hostname(wrapped, connection.server.host, self.valid_names)
+        connection.socket = wrapped
 
 
 class Connector:
@@ -132,11 +186,12 @@ class Connector:
         if not config.tls_validate:
             logger.warning("LDAP_TLS_VALIDATE is off: the DC's certificate is not checked")
             return Tls(validate=ssl.CERT_NONE)
-        return Tls(
+        return PortalTls(
             validate=ssl.CERT_REQUIRED,
             ca_certs_file=config.ca_file or None,
             valid_names=[config.tls_server_name] if config.tls_server_name else None,
             sni=config.tls_server_name or None,
+            strict=config.tls_strict,
         )
 
     def _make_server(self, url: str) -> Server:
