@@ -312,7 +312,8 @@ def test_the_documented_production_install_runs_one_real_path(
         "BANKID_CERT": simulator_process["BANKID_CERT"],
         "BANKID_KEY": simulator_process["BANKID_KEY"],
         "BANKID_COLLECT_INTERVAL": "1",
-        "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+        # The notices' e-mail stays in the worker's memory (no SMTP server here).
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }
 
     def manage(*args: str) -> subprocess.CompletedProcess:
