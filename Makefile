@@ -11,6 +11,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
 DATA ?= var/demo
+# Extra pytest arguments, e.g. PYTEST_ARGS='-m "not e2e and not production"'.
+PYTEST_ARGS ?=
 
 # Debian packages: the Samba AD DC the tests run against, Chromium for the
 # browser tests, gettext for translations, OpenSSL for test certificates.
@@ -67,7 +69,7 @@ demo: venv
 	@mkdir -p $(DATA)
 	@test -s $(DATA)/secret_key || $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $(DATA)/secret_key
 	@chmod 600 $(DATA)/secret_key
-	$(DEMO_ENV) $(PY) manage.py compilemessages --ignore=.venv -v 0 || true
+	$(DEMO_ENV) $(PY) manage.py compilemessages --ignore='.venv*' -v 0 || true
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput -v 0
 	$(DEMO_ENV) $(PY) manage.py createcachetable
 	$(DEMO_ENV) $(PY) manage.py collectstatic --noinput -v 0
@@ -78,8 +80,8 @@ test: venv-dev
 	@$(MAKE) --no-print-directory system-deps DEBS="$(TEST_DEBS)"
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py compilemessages --ignore=.venv -v 0
-	$(VENV)/bin/pytest
+	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py compilemessages --ignore='.venv*' -v 0
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: venv-dev
 	$(VENV)/bin/ruff check .
@@ -90,8 +92,8 @@ format: venv-dev
 	$(VENV)/bin/ruff check --fix .
 
 messages: venv-dev
-	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemessages -l en --ignore=.venv --ignore=tests --ignore=bench --no-obsolete
-	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py compilemessages --ignore=.venv
+	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemessages -l en --ignore='.venv*' --ignore=tests --ignore=bench --no-obsolete
+	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py compilemessages --ignore='.venv*'
 
 bench: venv-dev
 	$(PY) -m bench
