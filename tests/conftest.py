@@ -31,6 +31,25 @@ def _fresh_cache(request, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _no_inline_bankid_collect(monkeypatch):
+    """With tasks inline (no worker) a collect would run at once, ignore its
+    countdown and re-queue itself until the order ends: tests without a worker
+    drive ``collect_once()`` themselves, so the queued collect is dropped. With
+    a worker (tests/worker.py turns inline tasks off) it is queued as usual."""
+    from enrollment.bankid.tasks import collect_order
+
+    task = getattr(collect_order, "_get_current_object", lambda: collect_order)()
+    queue = task.apply_async
+
+    def apply_async(*args, **kwargs):
+        if task.app.conf.task_always_eager:
+            return None
+        return queue(*args, **kwargs)
+
+    monkeypatch.setattr(task, "apply_async", apply_async)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_directory_backend():
     reset_directory()
     yield
