@@ -76,7 +76,8 @@ class Gunicorn:
             try:
                 if requests.get(self.url + "/login/", timeout=2).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
+                # not listening yet, or its first request (Django loading) is slow
                 time.sleep(0.2)
         raise RuntimeError(f"gunicorn did not start:\n{log.read_text()}")
 
