@@ -1,11 +1,18 @@
 # Självserviceportalen: `make demo` and `make test` work on a fresh Debian machine.
 SHELL := /bin/bash
-PYTHON ?= python3
-VENV := .venv
+# The first of python3, python3.13, python3.12, python3.11 that is 3.11 or newer.
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell for p in python3 python3.13 python3.12 python3.11; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+	&& { echo $$p; break; }; done)
+endif
+VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
 DATA ?= var/demo
+# Extra pytest arguments, e.g. PYTEST_ARGS='-m "not e2e and not production"'.
+PYTEST_ARGS ?=
 
 # Debian packages: the Samba AD DC the tests run against, Chromium for the
 # browser tests, gettext for translations, OpenSSL for test certificates.
@@ -29,6 +36,12 @@ DEMO_ENV := PORTAL_DATA_DIR=$(CURDIR)/$(DATA) \
 .PHONY: demo test venv venv-dev system-deps lint format messages bench clean
 
 $(VENV)/.installed: pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "Python 3.11 or newer is needed (found: $$(python3 --version 2>&1 || echo none))."; \
+	  echo "Install it (Debian 12: apt-get install python3; Ubuntu 22.04: apt-get install python3.11 python3.11-venv)"; \
+	  echo "or name one: make PYTHON=/path/to/python3.12 ..."; \
+	  exit 1; \
+	fi
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -e .
@@ -57,7 +70,7 @@ demo: venv
 	@mkdir -p $(DATA)
 	@test -s $(DATA)/secret_key || $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $(DATA)/secret_key
 	@chmod 600 $(DATA)/secret_key
-	$(DEMO_ENV) $(PY) manage.py compilemessages --ignore=.venv -v 0 || true
+	$(DEMO_ENV) $(PY) manage.py compilemessages --ignore='.venv*' -v 0 || true
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput -v 0
 	$(DEMO_ENV) $(PY) manage.py createcachetable
 	$(DEMO_ENV) $(PY) manage.py collectstatic --noinput -v 0
@@ -69,8 +82,8 @@ test: venv-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
-	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py compilemessages --ignore=.venv -v 0
-	$(VENV)/bin/pytest
+	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py compilemessages --ignore='.venv*' -v 0
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: venv-dev
 	$(VENV)/bin/ruff check .
@@ -81,8 +94,8 @@ format: venv-dev
 	$(VENV)/bin/ruff check --fix .
 
 messages: venv-dev
-	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemessages -l en --ignore=.venv --ignore=tests --ignore=bench --no-obsolete
-	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py compilemessages --ignore=.venv
+	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemessages -l en --ignore='.venv*' --ignore=tests --ignore=bench --no-obsolete
+	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py compilemessages --ignore='.venv*'
 
 bench: venv-dev
 	$(PY) -m bench

@@ -197,6 +197,7 @@ class Stack:
             "LDAP_BASE_DN": dc.base_dn,
             "LDAP_CA_FILE": dc.ca_file,
             "LDAP_TLS_SERVER_NAME": dc.server_name,
+            "LDAP_TLS_STRICT": "false",  # Samba's self-made certificate (Python 3.13)
         }
 
     @property

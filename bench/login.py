@@ -23,11 +23,17 @@ PASSWORD = "Bench-Login-Pw-71"
 
 def bare_bind_and_search(dc, dn: str, username: str, password: str) -> None:
     """A new LDAPS connection (CA file given), bind as the user, read their entry."""
-    from ldap3 import NONE, SUBTREE, Connection, Server, Tls
+    from ldap3 import NONE, SUBTREE, Connection, Server
 
     from identity.directory import ad_entries
+    from identity.directory.ad_connection import PortalTls
 
-    tls = Tls(validate=ssl.CERT_REQUIRED, ca_certs_file=dc.ca_file, valid_names=[dc.server_name])
+    tls = PortalTls(
+        validate=ssl.CERT_REQUIRED,
+        ca_certs_file=dc.ca_file,
+        valid_names=[dc.server_name],
+        strict=False,  # Samba's self-made certificate (Python 3.13's strict checks)
+    )
     server = Server(dc.address, port=636, use_ssl=True, tls=tls, get_info=NONE)
     conn = Connection(server, user=dn, password=password, raise_exceptions=False)
     try:

@@ -26,6 +26,7 @@ from identity.directory.base import (
     WrongPassword,
 )
 from identity.directory.complexity import meets_ad_complexity
+from identity.directory.names import account_name, netbios_domain
 
 
 @lru_cache(maxsize=1)
@@ -45,6 +46,11 @@ DEMO_POLICY = PasswordPolicy(
 )
 
 
+def demo_domain() -> str:
+    """The demo's NetBIOS name: ``DEMO\\demo`` logs in as ``demo``."""
+    return netbios_domain() or "DEMO"
+
+
 class DemoDirectoryBackend(DirectoryBackend):
     policy = DEMO_POLICY
 
@@ -54,8 +60,14 @@ class DemoDirectoryBackend(DirectoryBackend):
 
         return DemoDirectoryUser
 
+    def netbios_domain(self) -> str:
+        return demo_domain()
+
+    def upn_suffixes(self) -> tuple[str, ...]:
+        return ("demo.local",)
+
     def _lookup(self, identifier: str):
-        identifier = (identifier or "").strip()
+        identifier = account_name((identifier or "").strip(), domain=demo_domain())
         if not identifier:
             return None
         return (

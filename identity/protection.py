@@ -56,13 +56,22 @@ class Refused(Exception):
 
 # --- whose attempt -------------------------------------------------------------------
 def canonical_name(typed: str) -> str:
-    """A typed account name folded so that its spellings count as one:
-    ``Anna``, ``DEMO\\anna`` and ``anna@demo.local`` are all ``anna``."""
-    name = (typed or "").strip().casefold()
-    if "\\" in name:
-        name = name.rsplit("\\", 1)[1]
-    if "@" in name:
-        name = name.split("@", 1)[0]
+    """A typed account name folded the way the directory folds it, so that
+    the spellings it would take for one account count as one even when no
+    account has that name: ``Anna``, ``DEMO\\anna`` (this domain's NetBIOS
+    name) and ``anna@demo.local`` (this domain's UPN suffix) are all ``anna``.
+    Other domains and suffixes are left as typed: the directory does not fold
+    them either, and folding them here would make an unknown name behave
+    differently from a known one."""
+    from .directory import get_directory
+    from .directory.names import account_name
+
+    directory = get_directory()
+    name = account_name((typed or "").strip(), domain=directory.netbios_domain())
+    name = name.strip().casefold()
+    local, at, suffix = name.rpartition("@")
+    if at and local and suffix in directory.upn_suffixes():
+        name = local
     return name.strip()
 
 

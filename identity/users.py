@@ -54,19 +54,31 @@ def sync_local_user(dir_user: DirectoryUser):
     for other in clash:
         other.username = f"{other.username}~{(other.directory_guid or str(other.pk))[:8]}"
         other.save(update_fields=["username"])
-    if user is None:
+    created = user is None
+    if created:
         user = User(directory_guid=dir_user.guid)
         user.set_unusable_password()
     roles = staff_roles(dir_user)
-    user.username = dir_user.username
-    user.display_name = dir_user.display_name[:256]
-    user.first_name = dir_user.given_name[:150]
-    user.email = dir_user.mail[:254]
-    user.is_staff = bool(roles)
-    user.is_superuser = False
-    user.is_active = not dir_user.disabled
-    user.save()
-    _sync_role_groups(user, roles)
+    wanted = {
+        "username": dir_user.username,
+        "display_name": dir_user.display_name[:256],
+        "first_name": dir_user.given_name[:150],
+        "email": dir_user.mail[:254],
+        "is_staff": bool(roles),
+        "is_superuser": False,
+        "is_active": not dir_user.disabled,
+    }
+    changed = [name for name, value in wanted.items() if getattr(user, name) != value]
+    for name in changed:
+        setattr(user, name, wanted[name])
+    # Write only what changed: a plain login must not take the database's
+    # write lock for nothing (SQLite has one for the whole file).
+    if created:
+        user.save()
+    elif changed:
+        user.save(update_fields=changed)
+    if roles or not created:
+        _sync_role_groups(user, roles)
     return user
 
 
@@ -75,10 +87,10 @@ def _sync_role_groups(user, roles: set[str]) -> None:
     if roles:
         groups = ensure_role_groups()
         user.groups.add(*(groups[r] for r in roles))
-    stale = mapped - roles
+    # Only the mapped groups are ours to take away; others are left alone.
+    stale = list(user.groups.filter(name__in=mapped - roles))
     if stale:
-        # Only the mapped groups are ours to take away; others are left alone.
-        user.groups.remove(*Group.objects.filter(name__in=stale))
+        user.groups.remove(*stale)
 
 
 def end_user_sessions(guid: str) -> bool:

@@ -3,6 +3,7 @@ every view audited, with the helpdesk's own pages (helpdesk)."""
 
 from __future__ import annotations
 
+import logging
 from functools import update_wrapper
 
 from django.contrib import admin
@@ -15,9 +16,22 @@ from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
+from django.views.defaults import permission_denied
 
 from audit.service import record
 from helpdesk import urls as helpdesk_urls
+
+logger = logging.getLogger(__name__)
+
+
+def _denied(request, exception):
+    """A 403 page, logged at INFO without a traceback: a member of staff who
+    lacks a permission is an expected case, not an error (Django's handler
+    would log a WARNING with the whole stack)."""
+    logger.info("admin access denied: %s %s", request.method, request.path[:200])
+    response = permission_denied(request, exception)
+    response._has_been_logged = True  # django.request would log it again as a WARNING
+    return response
 
 
 def _audit_view(request, result: str) -> None:
@@ -50,8 +64,11 @@ class PortalAdminSite(admin.AdminSite):
                 if not request.user.is_authenticated:
                     return redirect_to_login(request.get_full_path())
                 _audit_view(request, "denied")
-                raise PermissionDenied
-            return checked(request, *args, **kwargs)
+                return _denied(request, PermissionDenied())
+            try:
+                return checked(request, *args, **kwargs)
+            except PermissionDenied as exc:
+                return _denied(request, exc)
 
         return update_wrapper(guard, checked)
 

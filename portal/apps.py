@@ -7,6 +7,9 @@ class PortalConfig(AppConfig):
     verbose_name = "Självserviceportalen"
     default = True
 
+    def ready(self):
+        from . import checks  # noqa: F401 - registers the system checks
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     """Django's admin with the helpdesk's site (``portal.admin.PortalAdminSite``)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery
-from celery.signals import task_prerun
+from celery.signals import setup_logging, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
@@ -25,3 +25,16 @@ def _check_database_connection(task=None, **_kwargs) -> None:
     from django.db import close_old_connections
 
     close_old_connections()
+
+
+@setup_logging.connect
+def _log_through_django(**_kwargs) -> None:
+    """Worker and beat log through the portal's LOGGING (JSON or plain, the
+    scrubbing formatter, logger names) instead of Celery's own root handler.
+    With a receiver on this signal Celery leaves logging alone; what tasks
+    print still reaches the log through Celery's stdout redirect."""
+    from logging.config import dictConfig
+
+    from django.conf import settings
+
+    dictConfig(settings.LOGGING)

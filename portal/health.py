@@ -1,4 +1,11 @@
-"""``/healthz``: is the database, the broker and the directory answering?"""
+"""Health checks.
+
+``/healthz/live``: the process is up and answers requests (for restarts: a web
+container is restarted only when it is itself stuck, never because AD is down).
+``/healthz/ready``: the database, the broker and the directory answer (for
+monitoring and for a load balancer that should route around a bad node).
+``/healthz`` is the same as ``/healthz/ready``.
+"""
 
 from __future__ import annotations
 
@@ -36,7 +43,12 @@ CHECKS = {"database": _check_database, "broker": _check_broker, "directory": _ch
 
 
 @never_cache
-def healthz(request):
+def live(request):
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+def ready(request):
     results: dict[str, dict] = {}
     healthy = True
     for name, check in CHECKS.items():

@@ -20,6 +20,9 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY") or (
     "insecure-development-key-only-for-debug" if DEBUG else env_required("SECRET_KEY")
 )
+# Older keys, still accepted for signatures (Django) and for reading personal
+# data written before FIELD_ENCRYPTION_KEY/PII_HASH_KEY were set (rotate_keys).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 PORTAL_NAME = env_str("PORTAL_NAME", "Självserviceportalen")
@@ -96,14 +99,15 @@ if env_str("DATABASE_PASSWORD"):
     DATABASES["default"]["PASSWORD"] = env_str("DATABASE_PASSWORD")
 DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("DATABASE_CONN_MAX_AGE", 60))
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Web and worker share the file: wait for the other's write lock instead of
-    # failing (timeout), let readers go on while one writes (WAL), and take the
-    # write lock when a transaction begins (IMMEDIATE): a transaction that read
-    # first and then wanted to write would get "database is locked" at once.
-    _sqlite = DATABASES["default"].setdefault("OPTIONS", {})
-    _sqlite["timeout"] = 20
-    _sqlite["transaction_mode"] = "IMMEDIATE"
-    _sqlite["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    # Web and worker share the file. WAL: readers never wait for the writer.
+    # IMMEDIATE: a transaction takes the write lock when it starts, so it waits
+    # (busy timeout, seconds) for the other's lock instead of failing with
+    # "database is locked" when a read transaction later wants to write.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=env_int("SQLITE_BUSY_TIMEOUT", 20),
+        transaction_mode="IMMEDIATE",
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -163,6 +167,8 @@ LDAP_USER_FILTER = env_str("LDAP_USER_FILTER", "(&(objectCategory=person)(object
 LDAP_CA_FILE = env_str("LDAP_CA_FILE", "")
 LDAP_TLS_VALIDATE = env_bool("LDAP_TLS_VALIDATE", True)
 LDAP_TLS_SERVER_NAME = env_str("LDAP_TLS_SERVER_NAME", "")
+# Python's strict X.509 checks (default from 3.13); Samba's self-made certificate fails them.
+LDAP_TLS_STRICT = env_bool("LDAP_TLS_STRICT", True)
 LDAP_TIMEOUT = env_int("LDAP_TIMEOUT", 5)
 LDAP_EXTRA_ATTRIBUTES = env_list("LDAP_EXTRA_ATTRIBUTES", [])
 _pnr_attribute = env_str("BANKID_DIRECTORY_ATTRIBUTE", "")
@@ -255,7 +261,9 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 
 # --- Portal features (app defaults live in each app's conf.py) --------------
-# Key for encrypting phone numbers and hashing personnummer; derived from SECRET_KEY if unset.
+# Keys of their own for encrypting phone numbers and hashing personnummer
+# (comma-separated, newest first; check --deploy requires them outside DEBUG and
+# the demo, which fall back to SECRET_KEY). See enrollment/crypto.py.
 FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY", "")
 PII_HASH_KEY = env_str("PII_HASH_KEY", "")
 DEMO_MODE = env_bool("DEMO_MODE", False)
@@ -369,6 +377,7 @@ _ENV_STR = [
     "PASSWORD_BREACH_LIST_FILE",
     "HELPDESK_CONTACT",
     "RESET_PORTAL_HISTORY",
+    "LDAP_NETBIOS_DOMAIN",
 ]
 _ENV_INT = [
     "BANKID_ABANDON_SECONDS",
@@ -396,8 +405,15 @@ _ENV_INT = [
     "PASSWORD_MAX_LENGTH",
     "PASSWORD_MIN_ZXCVBN_SCORE",
     "BANKID_POOL_SIZE",
+    "LDAP_CONNECT_TIMEOUT",
+    "LDAP_SERVER_BACKOFF_SECONDS",
 ]
-_ENV_FLOAT = ["BANKID_COLLECT_INTERVAL", "SMS_TIMEOUT", "SMS_CONNECT_TIMEOUT", "SMS_RETRY_BACKOFF"]
+_ENV_FLOAT = [
+    "BANKID_COLLECT_INTERVAL",
+    "SMS_TIMEOUT",
+    "SMS_CONNECT_TIMEOUT",
+    "SMS_RETRY_BACKOFF",
+]
 _ENV_BOOL = ["RESET_UNLOCKS_ACCOUNT"]
 _ENV_LIST = ["SMS_ALLOWED_COUNTRIES", "PASSWORD_FORBIDDEN_WORDS"]
 for _name in _ENV_STR:

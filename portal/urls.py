@@ -5,7 +5,9 @@ from django.urls import include, path
 from . import health, views
 
 urlpatterns = [
-    path("healthz", health.healthz, name="healthz"),
+    path("healthz", health.ready, name="healthz"),
+    path("healthz/live", health.live, name="healthz-live"),
+    path("healthz/ready", health.ready, name="healthz-ready"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 urlpatterns += i18n_patterns(

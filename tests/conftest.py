@@ -14,8 +14,10 @@ def _fresh_cache(request, django_db_blocker):
     """Every test starts with none of this run's cache keys (rate limits,
     throttles, BankID poll marks). Redis is shared, so only keys with this
     run's prefix are deleted; the database cache lives in the test database."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
+    # The backend itself: ``django.core.cache.cache`` is a ConnectionProxy.
+    cache = caches["default"]
     if type(cache).__name__ == "RedisCache":
         client = cache._cache.get_client(write=True)
         keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
@@ -26,6 +28,25 @@ def _fresh_cache(request, django_db_blocker):
         with django_db_blocker.unblock():
             cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _no_inline_bankid_collect(monkeypatch):
+    """With tasks inline (no worker) a collect would run at once, ignore its
+    countdown and re-queue itself until the order ends: tests without a worker
+    drive ``collect_once()`` themselves, so the queued collect is dropped. With
+    a worker (tests/worker.py turns inline tasks off) it is queued as usual."""
+    from services.bankid.tasks import collect_order
+
+    task = getattr(collect_order, "_get_current_object", lambda: collect_order)()
+    queue = task.apply_async
+
+    def apply_async(*args, **kwargs):
+        if task.app.conf.task_always_eager:
+            return None
+        return queue(*args, **kwargs)
+
+    monkeypatch.setattr(task, "apply_async", apply_async)
 
 
 @pytest.fixture(autouse=True)

@@ -22,6 +22,8 @@ os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
 
 from portal.settings import *  # noqa: E402,F403
 
+# The one place inline tasks are allowed (portal.checks.check_celery_not_eager).
+TESTING = True
 # Tasks run inline unless a test starts a real worker (tests/worker.py).
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "true") == "true"
 

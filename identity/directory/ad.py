@@ -35,6 +35,7 @@ from .base import (
     UserNotFound,
     WrongPassword,
 )
+from .names import account_name
 
 logger = logging.getLogger("identity.directory.ad")
 
@@ -87,7 +88,7 @@ class ActiveDirectoryBackend(DirectoryBackend):
         raise DirectoryError(detail=f"search: {result.get('description')} {result.get('message')}")
 
     def find_user(self, identifier: str) -> DirectoryUser | None:
-        identifier = clean_identifier(identifier)
+        identifier = clean_identifier(account_name(clean_identifier(identifier) or ""))
         if identifier is None:
             return None
         found = self._search_users(ad_entries.user_filter(self.config.user_filter, identifier))

@@ -168,5 +168,19 @@ class DirectoryBackend:
         """Raise DirectoryUnavailable unless the directory answers (health checks)."""
         raise NotImplementedError
 
+    def netbios_domain(self) -> str:
+        """The NetBIOS name ``DOMAIN\\user`` is accepted for ("" if none)."""
+        from .names import netbios_domain
+
+        return netbios_domain()
+
+    def upn_suffixes(self) -> tuple[str, ...]:
+        """The domain's own UPN suffixes (lower case): ``user@suffix`` names the
+        account ``user`` (the usual layout). From ``LDAP_BASE_DN``'s DC= labels."""
+        from .names import base_dn_suffix
+
+        suffix = base_dn_suffix()
+        return (suffix,) if suffix else ()
+
     def close(self) -> None:
         """Release pooled connections."""

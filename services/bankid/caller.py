@@ -41,8 +41,8 @@ from services.bankid.orders import (
 )
 from services.bankid.pnr import (
     InvalidPersonalNumber,
-    hash_personal_number,
     normalize_personal_number,
+    personal_number_hashes,
 )
 from services.bankid.status import order_state
 
@@ -145,7 +145,7 @@ def _start(request, *, user, enrollment, form, finish, guard):
         return HttpResponseRedirect(_url(user.guid))
     # Compared only after the check was counted: a wrong number is a miss of
     # the member and a failed proof of the account, and both are limited.
-    if hash_personal_number(pnr) != enrollment.value_hash:
+    if enrollment.value_hash not in personal_number_hashes(pnr):
         guard.check_missed(check, request=request)
         finish(request, user=user, method=METHOD, verified=False, reason="personal_number_mismatch")
         messages.error(

@@ -25,7 +25,12 @@ from .orders import (
     queue_collect,
     republish,
 )
-from .pnr import InvalidPersonalNumber, hash_personal_number, normalize_personal_number
+from .pnr import (
+    InvalidPersonalNumber,
+    hash_personal_number,
+    normalize_personal_number,
+    personal_number_hashes,
+)
 from .responses import CompletionData
 
 logger = logging.getLogger(__name__)
@@ -127,19 +132,28 @@ def _directory_hash(user_guid: str) -> str | None:
 @transaction.atomic
 def complete_order(order: BankIDOrder, completion: CompletionData) -> None:
     """Decide what a completed order means for its purpose, and record it."""
-    person_hash = hash_personal_number(completion.user.personal_number)
+    pnr = completion.user.personal_number
+    person_hash = hash_personal_number(pnr)
+    # The stored hash may predate a PII_HASH_KEY rotation: any key's hash matches.
+    person_hashes = personal_number_hashes(pnr)
     name = completion.user.name[:256]
     outcome = Outcome.VERIFIED
-    if not order.expected_hash or person_hash != order.expected_hash:
+    if not order.expected_hash or order.expected_hash not in person_hashes:
         # An enrollment order names the person; a proof order the enrolled one.
         outcome = Outcome.MISMATCH
     elif order.purpose == BankIDOrder.Purpose.ENROLL:
-        outcome = _enroll(order, person_hash, name)
+        outcome = _enroll(order, person_hash, name, person_hashes)
+    elif order.expected_hash != person_hash:
+        # Matched under an older key: store the newest key's hash (rotate_keys
+        # cannot, it never sees the number).
+        Enrollment.objects.filter(
+            service="bankid", user_guid=order.user_guid, value_hash=order.expected_hash
+        ).update(value_hash=person_hash)
     if finish_order(order, status=Status.COMPLETE, outcome=outcome, result_name=name):
         _audit_end(order)
 
 
-def _enroll(order: BankIDOrder, person_hash: str, name: str) -> str:
+def _enroll(order: BankIDOrder, person_hash: str, name: str, person_hashes: list[str]) -> str:
     try:
         directory_hash = _directory_hash(order.user_guid)
     except DirectoryError:
@@ -147,7 +161,7 @@ def _enroll(order: BankIDOrder, person_hash: str, name: str) -> str:
     if directory_hash is not None and directory_hash != person_hash:
         return Outcome.DIRECTORY_MISMATCH
     taken = (
-        Enrollment.objects.filter(service="bankid", value_hash=person_hash)
+        Enrollment.objects.filter(service="bankid", value_hash__in=person_hashes)
         .exclude(user_guid=order.user_guid)
         .exists()
     )

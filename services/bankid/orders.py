@@ -165,10 +165,6 @@ def _session_key(request) -> str:
 def queue_collect(order_id, token: str, countdown: float) -> None:
     from .tasks import collect_order
 
-    if collect_order.app.conf.task_always_eager:
-        # Inline tasks would ignore the countdown and recurse until the order
-        # ends: without a worker, tests drive collect_once() themselves.
-        return
     transaction.on_commit(
         lambda: collect_order.apply_async((str(order_id), token), countdown=countdown)
     )

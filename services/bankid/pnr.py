@@ -146,6 +146,14 @@ def hash_personal_number(pnr12: str) -> str:
     return pii_hash(pnr12, purpose="personnummer")
 
 
+def personal_number_hashes(pnr12: str) -> list[str]:
+    """The number's hash under every configured PII_HASH_KEY, newest first."""
+    from enrollment.crypto import pii_hashes
+
+    _require_twelve(pnr12)
+    return pii_hashes(pnr12, purpose="personnummer")
+
+
 def _today() -> dt.date:
     # The portal's time zone decides what "today" is (birthdays at midnight);
     # outside Django (the simulator's API alone) the machine's date will do.

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 import unicodedata
 
 from django.conf import settings
 from django.utils.crypto import constant_time_compare
-from django_otp.util import random_number_token
 
 from . import conf
 
@@ -34,7 +34,8 @@ class CodeError(ValueError):
 
 def new_code() -> str:
     """A random code of ``SMS_CODE_LENGTH`` digits (leading zeros kept)."""
-    return random_number_token(length=conf.code_length())
+    length = conf.code_length()
+    return f"{secrets.randbelow(10**length):0{length}d}"
 
 
 def _key() -> bytes:

@@ -6,6 +6,7 @@ line here fails the test: say who may see it.
 
 from __future__ import annotations
 
+import logging
 import re
 
 import pytest
@@ -179,3 +180,20 @@ def test_admin_login_page_sends_visitors_to_the_ad_login():
 def test_admin_login_page_refuses_to_send_visitors_elsewhere():
     response = Client().get("/admin/login/", {"next": "https://evil.example/"})
     assert response["Location"] == "/login/?next=/admin/"
+
+
+def test_a_refused_admin_page_is_logged_at_info_without_a_traceback(objects, ordinary, caplog):
+    caplog.set_level("INFO")
+    assert ordinary.get("/admin/audit/auditevent/").status_code == 403
+    assert ordinary.get("/admin/").status_code == 403
+    denied = [r for r in caplog.records if r.name == "portal.admin"]
+    assert [r.levelname for r in denied] == ["INFO", "INFO"]
+    assert all(r.exc_info is None for r in caplog.records)
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_a_permission_the_helpdesk_lacks_is_a_403_logged_at_info(objects, helpdesk, caplog):
+    caplog.set_level("INFO")
+    assert helpdesk.get("/admin/audit/auditevent/add/").status_code == 403
+    assert [r.levelname for r in caplog.records if r.name == "portal.admin"] == ["INFO"]
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
 
 import pytest
 
@@ -183,15 +184,33 @@ def test_threads_share_the_service_connection_safely(ad_directory, samba_dc):
     assert ad_directory.service._conn is shared
 
 
+class SilentServer(str):
+    """A TCP port that accepts connections and never says a word (a hung DC).
+    The string is its ldaps:// URL; ``connections()`` counts who came."""
+
+    def connections(self) -> int:
+        self.listener.setblocking(False)
+        while True:
+            try:
+                conn, _addr = self.listener.accept()
+            except BlockingIOError:
+                return self.seen
+            self.accepted.append(conn)
+            self.seen += 1
+
+
 @pytest.fixture
 def silent_server():
-    """A TCP port that accepts connections and never says a word (a hung DC)."""
     import socket
 
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
-    listener.listen(8)
-    yield f"ldaps://127.0.0.1:{listener.getsockname()[1]}"
+    listener.listen(64)
+    server = SilentServer(f"ldaps://127.0.0.1:{listener.getsockname()[1]}")
+    server.listener, server.accepted, server.seen = listener, [], 0
+    yield server
+    for conn in server.accepted:
+        conn.close()
     listener.close()
 
 
@@ -209,3 +228,51 @@ def test_server_that_never_answers_is_skipped_for_the_next(
     settings.LDAP_TIMEOUT = 1
     settings.LDAP_URLS = [silent_server, samba_dc.url]
     assert get_directory().authenticate(user["username"], PASSWORD).guid == user["guid"]
+
+
+def test_a_hung_first_dc_costs_the_connect_timeout_once_for_every_process(
+    settings, ad_directory, samba_dc, silent_server, user, capsys
+):
+    """A DC that accepts TCP and never answers (not even the TLS handshake) is
+    given LDAP_CONNECT_TIMEOUT, not LDAP_TIMEOUT, and then skipped by every
+    process for the back-off: the mark is in the shared cache."""
+    from django.core.cache import cache
+
+    from identity.directory import reset_directory
+
+    settings.LDAP_TIMEOUT = 5
+    settings.LDAP_CONNECT_TIMEOUT = 1
+    settings.LDAP_URLS = [silent_server, samba_dc.url]
+    cache.delete(f"ldap-server-down:{silent_server}")
+    timings = []
+    for _process in range(3):
+        reset_directory()  # a new backend shares nothing with the last but the cache
+        started = time.monotonic()
+        assert get_directory().authenticate(user["username"], PASSWORD).guid == user["guid"]
+        timings.append(time.monotonic() - started)
+    # Only the first login of the first process went to the hung DC.
+    assert silent_server.connections() == 1
+    with capsys.disabled():
+        print(
+            "\nlogin with a hung first DC (LDAP_CONNECT_TIMEOUT=1, LDAP_TIMEOUT=5): "
+            + ", ".join(f"{t:.2f} s" for t in timings)
+        )
+
+
+def test_the_back_off_ends_and_the_first_dc_is_tried_again(
+    settings, ad_directory, samba_dc, silent_server, user
+):
+    from django.core.cache import cache
+
+    from identity.directory import reset_directory
+
+    settings.LDAP_CONNECT_TIMEOUT = 1
+    settings.LDAP_SERVER_BACKOFF_SECONDS = 1
+    settings.LDAP_URLS = [silent_server, samba_dc.url]
+    cache.delete(f"ldap-server-down:{silent_server}")
+    get_directory().authenticate(user["username"], PASSWORD)
+    assert silent_server.connections() == 1
+    time.sleep(1.5)
+    reset_directory()
+    get_directory().authenticate(user["username"], PASSWORD)
+    assert silent_server.connections() == 2

@@ -101,3 +101,30 @@ def test_unreachable_directory_says_try_again_later(client, settings, ad_directo
     response = _login(client, name)
     assert response.status_code == 400
     assert response.context["error_code"] == "directory_unavailable"
+
+
+@pytest.mark.parametrize("form", ["{name}", "TEST\\{name}", "test\\{name}", "{upn}"])
+def test_login_accepts_the_name_the_windows_form_and_the_upn(client, ad_directory, samba_dc, form):
+    name = samba_dc.unique("form")
+    created = samba_dc.create_user(name, PASSWORD)
+    response = _login(client, form.format(name=name, upn=created["upn"]))
+    assert response.status_code == 302
+    local = get_user_model().objects.get(directory_guid=created["guid"])
+    assert client.session["_auth_user_id"] == str(local.pk)
+    assert local.username == name
+
+
+def test_another_domains_windows_form_is_not_this_user(client, ad_directory, samba_dc):
+    name = samba_dc.unique("other")
+    samba_dc.create_user(name, PASSWORD)
+    response = _login(client, f"OTHER\\{name}")
+    assert response.status_code == 400  # the login form again, with its message
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_reset_finds_the_user_by_the_windows_form(ad_directory, samba_dc):
+    from identity.directory import get_directory
+
+    name = samba_dc.unique("rst")
+    created = samba_dc.create_user(name, PASSWORD)
+    assert get_directory().find_user(f"TEST\\{name}").guid == created["guid"]

@@ -84,3 +84,22 @@ def test_an_ipv6_subscriber_is_one_address_for_the_limits():
     assert address_subject("2001:db8:1:3::1") != address_subject("2001:db8:1:2::1")
     assert address_subject("::ffff:192.0.2.7") == "192.0.2.7"
     assert address_subject("192.0.2.7") == "192.0.2.7"
+
+
+@pytest.mark.parametrize(
+    "typed,folded",
+    [
+        ("Anna", "anna"),
+        ("DEMO\\anna", "anna"),
+        ("demo\\ANNA", "anna"),
+        ("anna@demo.local", "anna"),
+        ("ANNA@Demo.Local", "anna"),
+        # Not this domain: the directory does not fold these, so neither do the limits.
+        ("OTHER\\anna", "other\\anna"),
+        ("anna@junk.example", "anna@junk.example"),
+    ],
+)
+def test_a_name_is_folded_only_the_way_the_directory_folds_it(demo_directory, typed, folded):
+    from identity.protection import canonical_name
+
+    assert canonical_name(typed) == folded

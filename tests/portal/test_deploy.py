@@ -60,6 +60,8 @@ def _production_env(tmp_path) -> dict[str, str]:
         SECURE_HSTS_INCLUDE_SUBDOMAINS="true",
         SECURE_HSTS_PRELOAD="true",
         BANKID_DIRECTORY_ATTRIBUTE="employeeNumber",
+        FIELD_ENCRYPTION_KEY="a-field-encryption-key-of-its-own-0123456789-abcdefghijklmn",
+        PII_HASH_KEY="a-pii-hash-key-of-its-own-0123456789-abcdefghijklmnopqrstuvw",
     )
     for key in (
         "SESSION_COOKIE_SECURE",
@@ -67,6 +69,7 @@ def _production_env(tmp_path) -> dict[str, str]:
         "SECURE_HSTS_SECONDS",
         "SMS_BACKEND",
         "DEMO_MODE",
+        "CELERY_TASK_ALWAYS_EAGER",
     ):
         env.pop(key, None)
     env["SMS_BACKEND"] = "services.sms.gateways.FortySixElksBackend"
@@ -85,19 +88,39 @@ def test_check_deploy_is_clean_in_production_settings(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_check_deploy_warns_when_nothing_ties_a_bankid_to_the_account(tmp_path):
-    env = _production_env(tmp_path)
-    env.pop("BANKID_DIRECTORY_ATTRIBUTE")
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+def _check_deploy(env, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def test_check_deploy_warns_when_nothing_ties_a_bankid_to_the_account(tmp_path):
+    env = _production_env(tmp_path)
+    env.pop("BANKID_DIRECTORY_ATTRIBUTE")
+    result = _check_deploy(env, "--fail-level", "WARNING")
     assert result.returncode != 0
     assert "enrollment.W011" in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize("name", ["FIELD_ENCRYPTION_KEY", "PII_HASH_KEY"])
+def test_check_deploy_refuses_personal_data_keys_that_fall_back_to_secret_key(tmp_path, name):
+    env = _production_env(tmp_path)
+    del env[name]
+    result = _check_deploy(env)
+    assert result.returncode != 0
+    assert f"{name} is not set" in result.stderr
+
+
+def test_check_refuses_inline_celery_tasks_outside_the_tests(tmp_path):
+    env = _production_env(tmp_path) | {"CELERY_TASK_ALWAYS_EAGER": "true"}
+    result = _check_deploy(env)
+    assert result.returncode != 0
+    assert "portal.E001" in result.stderr and "CELERY_TASK_ALWAYS_EAGER" in result.stderr
 
 
 def test_pages_carry_a_csp_without_inline_script_and_deny_framing(client, db):
@@ -108,3 +131,13 @@ def test_pages_carry_a_csp_without_inline_script_and_deny_framing(client, db):
     assert "frame-ancestors 'none'" in csp
     assert response.headers["X-Frame-Options"] == "DENY"
     assert "<script>" not in response.content.decode()
+
+
+def test_compose_gives_the_portal_keys_of_their_own_for_personal_data(compose):
+    env = compose["x-portal"]["environment"] if "x-portal" in compose else {}
+    env = env or compose["services"]["web"]["environment"]
+    for name in ("FIELD_ENCRYPTION_KEY_FILE", "PII_HASH_KEY_FILE"):
+        secret = env[name].removeprefix("/run/secrets/")
+        assert secret in compose["secrets"], name
+        for service in ("web", "worker", "beat"):
+            assert secret in compose["services"][service]["secrets"], (service, name)

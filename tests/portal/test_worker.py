@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import time
 import uuid
 
@@ -34,3 +35,15 @@ def test_a_task_with_a_countdown_runs_after_it(celery_worker):
     ran = _wait_for(f"worker-ping:{token}")
     assert ran is not None, celery_worker.log()
     assert ran >= sent + 1.5
+
+
+def test_the_worker_logs_through_the_portals_logging_as_json(celery_worker):
+    token = uuid.uuid4().hex
+    ping.delay(token)
+    assert _wait_for(f"worker-ping:{token}") is not None, celery_worker.log()
+    time.sleep(0.5)  # the task's "succeeded" line
+    log = celery_worker.log()
+    after_banner = log[log.index('{"time"') :].splitlines()
+    entries = [json.loads(line) for line in after_banner if line.strip()]
+    assert {e["logger"] for e in entries} >= {"celery.apps.worker", "celery.app.trace"}
+    assert any(e["logger"] == "celery.app.trace" and "portal.ping" in e["message"] for e in entries)

@@ -75,13 +75,14 @@ class Stack:
     def __init__(self, kind: str, tmp: Path, sim) -> None:
         self.kind = kind
         self.tmp = tmp
-        self.sink = sink = SmsSink()
+        self._sink = sink = SmsSink()
+        self.worker_log = tmp / f"worker-{kind}.log"
         self.log = tmp / f"gunicorn-{kind}.log"
         self.tag = f"sec{os.getpid()}{kind[:1]}"
         env = {
             k: v
             for k, v in os.environ.items()
-            if not k.startswith(("DATABASE_", "CACHE_", "DJANGO_", "CELERY_TASK_ALWAYS"))
+            if not k.startswith(("DATABASE_", "CACHE_", "DJANGO_", "CELERY_"))
         }
         env.update(
             DJANGO_SETTINGS_MODULE="tests.security.stack_settings",
@@ -90,11 +91,14 @@ class Stack:
             CACHE_KEY_PREFIX=self.tag,
             STACK_SMS_SINK=sink.url,
             LOG_FORMAT="plain",
+            CELERY_TASK_DEFAULT_QUEUE=self.tag,
+            PYTHONUNBUFFERED="1",
         )
         env.update({k: str(v) for k, v in sim.client_settings().items()})
         if kind == "default":
             self.sqlite = tmp / "stack.sqlite3"
             env["DATABASE_URL"] = f"sqlite:///{self.sqlite}"
+            env["CELERY_BROKER_URL"] = "filesystem://"
         else:
             import psycopg
 
@@ -103,6 +107,7 @@ class Stack:
                 conn.execute(f'CREATE DATABASE "{self.tag}"')
             env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{self.tag}"
             env["CACHE_URL"] = f"{REDIS}/1"
+            env["CELERY_BROKER_URL"] = f"{REDIS}/0"
         self.env = env
         for command in (["migrate", "--noinput", "-v", "0"], ["createcachetable"]):
             self.manage(*command)
@@ -116,6 +121,33 @@ class Stack:
             check=True,
         )
         assert "seeded" in seeded.stdout, seeded.stdout + seeded.stderr
+        with open(self.worker_log, "ab") as out:
+            self.worker = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "portal",
+                    "worker",
+                    "--loglevel",
+                    "INFO",
+                    "--pool",
+                    "threads",
+                    "--concurrency",
+                    "4",
+                    "--queues",
+                    self.tag,
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                ],  # fmt: skip
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         with open(self.log, "ab") as out:
@@ -148,6 +180,20 @@ class Stack:
             except (requests.ConnectionError, requests.Timeout):
                 time.sleep(0.2)
         raise RuntimeError(f"gunicorn did not start:\n{self.log.read_text()}")
+
+    @property
+    def sink(self) -> SmsSink:
+        """The SMS gateway, once the worker has delivered every code queued."""
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            pending = self.query(
+                "SELECT count(*) FROM enrollment_smschallenge "
+                "WHERE send_state IN ('queued', 'sending')"
+            )[0][0]
+            if not pending:
+                break
+            time.sleep(0.1)
+        return self._sink
 
     def manage(self, *args: str) -> str:
         result = subprocess.run(
@@ -182,6 +228,11 @@ class Stack:
         )[0][0]
 
     def stop(self) -> None:
+        self.worker.terminate()
+        try:
+            self.worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.worker.kill()
         self.proc.terminate()
         try:
             self.proc.wait(timeout=20)
@@ -194,7 +245,8 @@ class Stack:
                 conn.execute(f'DROP DATABASE IF EXISTS "{self.tag}" WITH (FORCE)')
 
     def server_log(self) -> str:
-        return self.log.read_text(errors="replace")
+        """What the web processes and the worker logged."""
+        return self.log.read_text(errors="replace") + self.worker_log.read_text(errors="replace")
 
 
 class Visitor:
@@ -264,7 +316,7 @@ def stack(request, tmp_path_factory, simulator):
     running = Stack(request.param, tmp_path_factory.mktemp(request.param), simulator)
     yield running
     running.stop()
-    running.sink.server.shutdown()
+    running._sink.server.shutdown()
 
 
 MEASURED: list[tuple[str, str, str, str, int]] = []

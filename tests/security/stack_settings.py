@@ -1,5 +1,5 @@
 """Settings of the stack the attacks run against: the production defaults of
-every limit, a real HTTP SMS gateway (the test's local sink) and the
+every limit, a real Celery worker, a real HTTP SMS gateway (the test's local sink) and the
 client address from X-Forwarded-For (one proxy), so that a test can speak
 from many addresses as a botnet would."""
 
@@ -7,7 +7,7 @@ import os
 
 from tests.settings import *  # noqa: F403
 
-CELERY_TASK_ALWAYS_EAGER = True  # the code is sent by the web process itself
+CELERY_TASK_ALWAYS_EAGER = False  # a real worker sends the codes and collects orders
 SMS_BACKEND = "services.sms.gateways.HttpBackend"
 SMS_HTTP_URL = os.environ["STACK_SMS_SINK"]
 SMS_RETRIES = 0

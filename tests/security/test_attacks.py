@@ -277,6 +277,20 @@ def test_pages_of_a_known_and_an_unknown_name_are_the_same_under_every_spelling(
     assert len({pages[(n, "verify", i)] for n in ("user31", "nobody31") for i in range(4)}) == 1
 
 
+def test_a_foreign_domain_or_suffix_is_as_unknown_for_a_known_name_as_for_an_unknown_one(stack):
+    masks = {}
+    for name in ("user30", "nobody30"):
+        for i, typed in enumerate([name, f"OTHER\\{name}", f"{name}@junk.example"]):
+            visitor = Visitor(stack, _ip(750 + len(masks)))
+            prove = visitor.start_reset(typed)
+            verify = visitor.get(f"/sms/verify/{flow_id(prove)}/").text
+            masks[(name, i)] = re.search(r"\+46 7\d\*\*\* \*\*\d\d", verify).group(0)
+    # Neither name's foreign spellings share its mask: the directory does not
+    # take them for the account, so nothing may fold them into it.
+    for name in ("user30", "nobody30"):
+        assert masks[(name, 0)] != masks[(name, 1)] and masks[(name, 0)] != masks[(name, 2)]
+
+
 def test_change_password_answers_the_same_whatever_the_new_password_is(stack):
     answers = set()
     for i, (name, new) in enumerate(

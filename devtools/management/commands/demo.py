@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -13,8 +14,27 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+# The simulator's ports: DEMO_BANKID_PORT / DEMO_BANKID_PHONE_PORT, else these;
+# a busy one is replaced by a free port (the banner shows which).
 SIM_PORT = 8443
 SIM_PHONE_PORT = 8444
+
+
+def pick_port(name: str, default: int) -> int:
+    """The port in the environment variable ``name`` (taken as given), else
+    ``default`` when it is free on 127.0.0.1, else a free port."""
+    wanted = os.environ.get(name, "").strip()
+    if wanted:
+        return int(wanted)
+    for port in (default, 0):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise OSError("no free port on 127.0.0.1")
+
 
 BANNER = """
   Självserviceportalen demo: http://127.0.0.1:{port}/
@@ -33,11 +53,15 @@ class Command(BaseCommand):
         from devtools.bankid_simulator.certs import ensure_certificates
 
         port = os.environ.get("PORT", "8000")
+        sim_port = pick_port("DEMO_BANKID_PORT", SIM_PORT)
+        phone_port = pick_port("DEMO_BANKID_PHONE_PORT", SIM_PHONE_PORT)
+        if phone_port == sim_port:
+            phone_port = pick_port("", 0)
         data = Path(settings.DATA_DIR)
         certs = ensure_certificates(data / "bankid-sim")
         env = {
             **os.environ,
-            "BANKID_URL": f"https://127.0.0.1:{SIM_PORT}/rp/v6.0/",
+            "BANKID_URL": f"https://127.0.0.1:{sim_port}/rp/v6.0/",
             "BANKID_CA": str(certs.ca_file),
             "BANKID_CERT": str(certs.client_cert_file),
             "BANKID_KEY": str(certs.client_key_file),
@@ -48,8 +72,8 @@ class Command(BaseCommand):
             # "scan" instead of BankID's 30 seconds.
             "bankid-simulator": [
                 *python, str(Path(settings.BASE_DIR) / "manage.py"), "bankid_simulator",
-                "--host", "127.0.0.1", "--port", str(SIM_PORT), "--phone-port",
-                str(SIM_PHONE_PORT), "--certs-dir", str(certs.directory), "--start-timeout", "120",
+                "--host", "127.0.0.1", "--port", str(sim_port), "--phone-port",
+                str(phone_port), "--certs-dir", str(certs.directory), "--start-timeout", "120",
             ],
             "worker": [
                 *python, "-m", "celery", "-A", "portal", "worker", "--beat",
@@ -62,7 +86,7 @@ class Command(BaseCommand):
             ],
         }  # fmt: skip
         procs = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
-        self.stdout.write(self.style.SUCCESS(BANNER.format(port=port, phone=SIM_PHONE_PORT)))
+        self.stdout.write(self.style.SUCCESS(BANNER.format(port=port, phone=phone_port)))
         stopping = False
 
         def stop(*_):

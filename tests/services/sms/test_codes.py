@@ -108,7 +108,7 @@ def test_the_hash_is_bound_to_the_challenge_and_its_generation():
 
 
 def test_only_a_hash_of_the_code_is_stored(start, monkeypatch):
-    monkeypatch.setattr(codes_module, "random_number_token", lambda length: "480917")
+    monkeypatch.setattr(codes_module.secrets, "randbelow", lambda n: 480917)
     request, challenge = start()
     assert last_code() == "480917"
     assert challenge.code_hash == hash_code(
@@ -267,3 +267,11 @@ def test_a_decoy_sends_nothing_looks_sent_and_accepts_no_code(start):
         with pytest.raises(CodeError) as err:
             verify(request, challenge, code, purpose="flow:x", user_guid="")
         assert err.value.code in {"code_wrong", "code_too_many"}
+
+
+def test_a_new_code_has_the_configured_length_with_leading_zeros(monkeypatch):
+    monkeypatch.setattr(codes_module.secrets, "randbelow", lambda n: 42)
+    assert codes_module.new_code() == "000042"
+    monkeypatch.undo()
+    codes = {codes_module.new_code() for _ in range(200)}
+    assert all(len(c) == 6 and c.isdigit() for c in codes) and len(codes) > 150
