@@ -268,15 +268,13 @@ FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY", "")
 PII_HASH_KEY = env_str("PII_HASH_KEY", "")
 DEMO_MODE = env_bool("DEMO_MODE", False)
 # Login limits from the environment; their defaults are in identity/conf.py.
-LOGIN_RATE_LIMITS = {
-    key: env_int(name, 0)
-    for key, name in (
-        ("window", "LOGIN_RATE_WINDOW"),
-        ("ip", "LOGIN_RATE_PER_IP"),
-        ("user", "LOGIN_RATE_PER_USER"),
-    )
-    if env_str(name)
-}
+LOGIN_RATE_LIMITS = {}
+if env_str("LOGIN_RATE_WINDOW"):
+    LOGIN_RATE_LIMITS["window"] = int(env_str("LOGIN_RATE_WINDOW"))
+if env_str("LOGIN_RATE_PER_IP"):
+    LOGIN_RATE_LIMITS["ip"] = int(env_str("LOGIN_RATE_PER_IP"))
+if env_str("LOGIN_RATE_PER_USER"):
+    LOGIN_RATE_LIMITS["user"] = int(env_str("LOGIN_RATE_PER_USER"))
 
 # --- Helpdesk admin site, audit retention, enrollment reminders --------------
 # The Django group that members of these AD groups are put in at every login

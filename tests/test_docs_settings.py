@@ -23,15 +23,20 @@ ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = ROOT / "portal" / "settings.py"
 DOCS = ROOT / "docs" / "settings.md"
 HELPERS = {"env_str", "env_bool", "env_int", "env_list", "env_required"}
-APPS = ("portal", "identity", "enrollment", "reset", "audit", "helpdesk")
+APPS = ("portal", "identity", "enrollment", "reset", "audit", "helpdesk", "services")
 #: Variables read outside portal/settings.py (documented in the same page).
 ELSEWHERE = {
-    "PORT": "portal/management/commands/demo.py",
-    "DEMO_BANKID_PORT": "portal/management/commands/demo.py",
-    "DEMO_BANKID_PHONE_PORT": "portal/management/commands/demo.py",
+    "PORT": "devtools/management/commands/demo.py",
+    "DEMO_BANKID_PORT": "devtools/management/commands/demo.py",
+    "DEMO_BANKID_PHONE_PORT": "devtools/management/commands/demo.py",
 }
 #: Defaults the code computes (no literal to compare), with why.
-COMPUTED = {"SMS_HTTP_BODY_TEMPLATE": "depends on SMS_HTTP_CONTENT_TYPE"}
+COMPUTED = {
+    "SMS_HTTP_BODY_TEMPLATE": "depends on SMS_HTTP_CONTENT_TYPE",
+    "SMS_CONNECT_TIMEOUT": "None: the smaller of 5 and SMS_TIMEOUT",
+    "SMS_ALLOWED_COUNTRIES": "None: services.sms.conf.DEFAULT_ALLOWED_COUNTRIES",
+    "BANKID_TIMEOUT": "a (connect, read) pair, written 3.05,10 in the environment",
+}
 _UNSET = object()
 
 
@@ -104,6 +109,11 @@ def app_defaults(names: set[str]) -> dict[str, object]:
                 for index, value in strings:
                     if value in names and len(node.args) > index + 1:
                         defaults.setdefault(value, resolve(node.args[index + 1]))
+            elif isinstance(node, ast.Dict) and "conf" in path.stem:
+                # An app's DEFAULTS = {"NAME": default, ...}
+                for key, value in zip(node.keys, node.values, strict=True):
+                    if isinstance(key, ast.Constant) and key.value in names:
+                        defaults.setdefault(key.value, resolve(value))
             elif isinstance(node, (ast.Assign, ast.AnnAssign)) and "conf" in path.stem:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for target in targets:
