@@ -7,6 +7,9 @@ class PortalConfig(AppConfig):
     verbose_name = "Självserviceportalen"
     default = True
 
+    def ready(self):
+        from . import branding  # noqa: F401  (registers the brand's system check)
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     """Django's admin with the helpdesk's site (``portal.admin.PortalAdminSite``)."""

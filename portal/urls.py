@@ -7,6 +7,8 @@ from . import health, views
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("brand.css", views.brand_stylesheet, name="brand_css"),
+    path("brand/logo", views.brand_logo, name="brand_logo"),
 ]
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
@@ -16,4 +18,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )
+handler400 = "portal.views.bad_request"
+handler403 = "portal.views.permission_denied"
+handler404 = "portal.views.page_not_found"
 handler500 = "portal.views.server_error"
