@@ -1,0 +1,13 @@
+"""The portal's URLs plus one that fails, for the 500 page's tests."""
+
+from django.urls import path
+
+from portal.urls import *  # noqa: F403
+from portal.urls import urlpatterns as portal_urlpatterns
+
+
+def boom(request):
+    raise RuntimeError("a bug")
+
+
+urlpatterns = [path("boom/", boom), *portal_urlpatterns]
