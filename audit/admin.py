@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from .labels import event_label
 from .models import AuditEvent
 from .service import record
 
@@ -152,7 +153,7 @@ class ActionFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         actions = AuditEvent.objects.order_by("action").values_list("action", flat=True)
-        return [(a, a) for a in actions.distinct()]
+        return [(a, event_label(a)) for a in actions.distinct()]
 
     def queryset(self, request, queryset):
         return queryset.filter(action=self.value()) if self.value() else queryset
@@ -160,7 +161,14 @@ class ActionFilter(admin.SimpleListFilter):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyModelAdmin):
-    list_display = ["created_at", "action", "result", "actor_shown", "subject_shown", "ip_address"]
+    list_display = [
+        "created_at",
+        "action_shown",
+        "result",
+        "actor_shown",
+        "subject_shown",
+        "ip_address",
+    ]
     list_filter = [
         ActionFilter,
         "result",
@@ -173,7 +181,7 @@ class AuditEventAdmin(ReadOnlyModelAdmin):
     search_fields = ["subject", "actor", "action", "=subject_guid"]
     fields = [
         "created_at",
-        "action",
+        "action_shown",
         "result",
         "actor_shown",
         "subject_shown",
@@ -186,6 +194,12 @@ class AuditEventAdmin(ReadOnlyModelAdmin):
     list_per_page = 100
     show_facets = admin.ShowFacets.NEVER
     actions = ["export_selected"]
+
+    @admin.display(description=_("händelse"), ordering="action")
+    def action_shown(self, event: AuditEvent) -> str:
+        return format_html(
+            '{} <code class="event-code">{}</code>', event_label(event.action), event.action
+        )
 
     @admin.display(description=_("utförd av"), ordering="actor")
     def actor_shown(self, event: AuditEvent) -> str:

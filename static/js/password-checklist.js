@@ -101,8 +101,10 @@
       var box = field.closest(".field");
       if (box) box.classList.remove("has-error");
       field.removeAttribute("aria-invalid");
-      var summary = document.getElementById("password-summary");
-      if (summary) summary.hidden = true;
+      ["password-summary", "password-error"].forEach(function (id) {
+        var alert = document.getElementById(id);
+        if (alert) alert.hidden = true;
+      });
     }
 
     input.addEventListener("input", function () { forgetServerErrors(input); update(); });

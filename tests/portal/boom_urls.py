@@ -1,5 +1,6 @@
 """The portal's URLs plus one that fails, for the 500 page's tests."""
 
+from django.conf.urls.i18n import i18n_patterns
 from django.urls import path
 
 from portal.urls import *  # noqa: F403
@@ -10,4 +11,7 @@ def boom(request):
     raise RuntimeError("a bug")
 
 
-urlpatterns = [path("boom/", boom), *portal_urlpatterns]
+urlpatterns = [
+    *i18n_patterns(path("boom/", boom), prefix_default_language=False),
+    *portal_urlpatterns,
+]
