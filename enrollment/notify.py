@@ -44,7 +44,11 @@ def _text(*, service: str, created: bool, ip: str, at: str) -> str:
 
 def if_not_you() -> str:
     """The closing sentence of every notice: call IT support if it wasn't you."""
-    contact = str(getattr(settings, "HELPDESK_CONTACT", "") or "")
+    contact = str(
+        getattr(settings, "HELPDESK_CONTACT", "")
+        or getattr(settings, "BRAND_SUPPORT_PHONE", "")
+        or ""
+    )
     if contact:
         return _("Om det inte var du, ring IT-supporten på %(helpdesk)s.") % {"helpdesk": contact}
     return _("Om det inte var du, ring IT-supporten.")
@@ -102,6 +106,7 @@ def send_enrollment_notice_email(
             "name": user.display_name or user.username,
             "notice": _text(service=service, created=created, ip=ip, at=at),
             "portal_name": settings.PORTAL_NAME,
+            "organisation": getattr(settings, "BRAND_ORGANISATION", "") or "",
         }
         subject = render_to_string("enrollment/email/enrolled_subject.txt", ctx).strip()
         body = render_to_string("enrollment/email/enrolled.txt", ctx)
