@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from .labels import event_label
 from .models import AuditEvent
 from .service import record
+from .templatetags.audit_labels import local_time
 
 # A free-standing number of nine digits or more, single spaces or dashes
 # allowed between them (phone numbers, personnummer; not dates, times or
@@ -162,7 +163,7 @@ class ActionFilter(admin.SimpleListFilter):
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyModelAdmin):
     list_display = [
-        "created_at",
+        "created_shown",
         "action_shown",
         "result",
         "actor_shown",
@@ -180,7 +181,7 @@ class AuditEventAdmin(ReadOnlyModelAdmin):
     date_hierarchy = "created_at"
     search_fields = ["subject", "actor", "action", "=subject_guid"]
     fields = [
-        "created_at",
+        "created_shown",
         "action_shown",
         "result",
         "actor_shown",
@@ -194,6 +195,11 @@ class AuditEventAdmin(ReadOnlyModelAdmin):
     list_per_page = 100
     show_facets = admin.ShowFacets.NEVER
     actions = ["export_selected"]
+
+    @admin.display(description=_("tid"), ordering="created_at")
+    def created_shown(self, event: AuditEvent) -> str:
+        # Local time with the zone named, as in the page's title and everywhere else.
+        return local_time(event.created_at)
 
     @admin.display(description=_("händelse"), ordering="action")
     def action_shown(self, event: AuditEvent) -> str:
