@@ -161,3 +161,11 @@ def test_the_brand_shows_on_every_page(client, settings, tmp_path):
 def test_without_a_logo_file_there_is_no_logo(client):
     assert client.get("/brand/logo").status_code == 404
     assert "brand-logo" not in client.get("/login/").content.decode()
+
+
+def test_a_request_the_portal_cannot_accept_gets_its_own_400_page():
+    response = Client(HTTP_HOST="evil.example").get("/login/")  # not in ALLOWED_HOSTS
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Det gick inte att läsa det du skickade" in page
+    assert "Bad Request" not in page
