@@ -44,11 +44,7 @@ def _text(*, service: str, created: bool, ip: str, at: str) -> str:
 
 def if_not_you() -> str:
     """The closing sentence of every notice: call IT support if it wasn't you."""
-    contact = str(
-        getattr(settings, "HELPDESK_CONTACT", "")
-        or getattr(settings, "BRAND_SUPPORT_PHONE", "")
-        or ""
-    )
+    contact = str(getattr(settings, "HELPDESK_CONTACT", "") or "")
     if contact:
         return _("Om det inte var du, ring IT-supporten på %(helpdesk)s.") % {"helpdesk": contact}
     return _("Om det inte var du, ring IT-supporten.")

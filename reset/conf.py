@@ -39,9 +39,8 @@ def change_rate_limits() -> dict[str, int]:
 
 
 def helpdesk_contact() -> str:
-    """How to reach IT support, put in the notices ("08-123 45 67"); may be empty.
-    Without HELPDESK_CONTACT, the brand's support phone (BRAND_SUPPORT_PHONE)."""
-    return str(_get("HELPDESK_CONTACT", "") or _get("BRAND_SUPPORT_PHONE", "") or "")
+    """How to reach IT support, put in the notices ("08-123 45 67"); may be empty."""
+    return str(_get("HELPDESK_CONTACT", "") or "")
 
 
 def write_lock_seconds() -> int:

@@ -30,7 +30,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-OUTPUT = Path(os.environ.get("E2E_OUTPUT", "test-results"))
+# Anchored at the checkout: a test may change the working directory.
+OUTPUT = Path(os.environ.get("E2E_OUTPUT", Path(__file__).resolve().parents[2] / "test-results"))
 
 
 def pytest_collection_modifyitems(items):

@@ -85,8 +85,7 @@ def test_a_user_without_email_or_phone_gets_no_notice(django_capture_on_commit_c
 
 def test_the_notice_is_signed_by_the_organisation_and_names_its_support(settings):
     settings.BRAND_ORGANISATION = "Exempelkommunen"
-    settings.BRAND_SUPPORT_PHONE = "08-765 43 21"
-    settings.HELPDESK_CONTACT = ""
+    settings.HELPDESK_CONTACT = "08-765 43 21"
     send_notice_email(**notice())
     (message,) = mail.outbox
     assert message.body.rstrip().endswith("Självserviceportalen\nExempelkommunen")
