@@ -14,10 +14,14 @@ RUN apt-get update \
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
+# The product's packages only: devtools (BankID simulator, demo directory),
+# bench and tests stay out of the image.
 COPY portal ./portal
-COPY identity ./identity
-COPY enrollment ./enrollment
+COPY helpdesk ./helpdesk
 COPY reset ./reset
+COPY services ./services
+COPY enrollment ./enrollment
+COPY identity ./identity
 COPY audit ./audit
 COPY templates ./templates
 COPY static ./static

@@ -20,8 +20,8 @@ DEMO_ENV := PORTAL_DATA_DIR=$(CURDIR)/$(DATA) \
 	SECRET_KEY_FILE=$(CURDIR)/$(DATA)/secret_key \
 	DATABASE_URL=sqlite:///$(CURDIR)/$(DATA)/portal.sqlite3 \
 	CELERY_BROKER_URL=filesystem:// \
-	DIRECTORY_BACKEND=identity.directory.demo.DemoDirectoryBackend \
-	SMS_BACKEND=enrollment.sms.gateways.ConsoleBackend \
+	DIRECTORY_BACKEND=devtools.demo_directory.DemoDirectoryBackend \
+	SMS_BACKEND=services.sms.gateways.ConsoleBackend \
 	BANKID_DIRECTORY_ATTRIBUTE=employeeNumber RESET_NEW_SERVICE_QUIET_SECONDS=0 \
 	SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false SECURE_HSTS_SECONDS=0 \
 	PORT=$(PORT)
@@ -68,6 +68,7 @@ test: venv-dev
 	@$(MAKE) --no-print-directory system-deps DEBS="$(TEST_DEBS)"
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py compilemessages --ignore=.venv -v 0
 	$(VENV)/bin/pytest
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from celery import shared_task
 
 
-@shared_task(name="audit.tasks.prune_audit_events")
+@shared_task(name="audit.prune")
 def prune_audit_events() -> int:
-    from .management.commands.prune_audit import prune_events
+    from .pruning import prune_audit_events as prune
 
-    return prune_events()
+    return prune()

@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         except Unavailable as exc:
             for name in report.SECTIONS:
                 results[name] = {"skipped": str(exc)}
-            raise SystemExit(_finish(results, output, started, exit_code=2)) from None
+            raise SystemExit(finish_order(results, output, started, exit_code=2)) from None
         print(f"bench: ready after {time.monotonic() - started:.0f} s")
         sections = _sections(stack, args, wanted)
         for name, run in sections:
@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"bench: {name} done in {time.monotonic() - t:.0f} s", flush=True)
     finally:
         stack.close()
-    return _finish(results, output, started, exit_code=exit_code)
+    return finish_order(results, output, started, exit_code=exit_code)
 
 
 def _sections(stack, args, wanted):
@@ -155,7 +155,7 @@ def _sections(stack, args, wanted):
     return sections
 
 
-def _finish(results: dict, output: Path, started: float, *, exit_code: int) -> int:
+def finish_order(results: dict, output: Path, started: float, *, exit_code: int) -> int:
     results["machine"]["load_average_end"] = procs.load_average()
     results["seconds"] = round(time.monotonic() - started, 1)
     rows = report.summary_rows(results)

@@ -29,7 +29,7 @@ TARGET_CPU_MS = 1.0
 
 
 def _start_at_simulator(count: int) -> list:
-    from enrollment.bankid import get_bankid_backend
+    from services.bankid import get_bankid_backend
 
     client = get_bankid_backend()
     with ThreadPoolExecutor(max_workers=4) as pool:
@@ -38,8 +38,8 @@ def _start_at_simulator(count: int) -> list:
 
 def _create_orders(count: int, *, tag: str) -> list:
     """``count`` pending orders (simulator + rows), not yet queued."""
-    from enrollment.bankid.models import BankIDOrder
     from enrollment.crypto import encrypt
+    from services.bankid.models import BankIDOrder
 
     now = time.time()
     rows = [
@@ -64,7 +64,7 @@ def _create_orders(count: int, *, tag: str) -> list:
 
 def _queue(orders: list, interval: float) -> None:
     """The first collect of each order, spread over one interval."""
-    from enrollment.bankid.tasks import collect_order
+    from services.bankid.tasks import collect_order
 
     with collect_order.app.producer_or_acquire() as producer:
         for n, order in enumerate(orders):
@@ -79,17 +79,17 @@ def _mark_polled(orders: list) -> None:
     """What the open order pages' polls leave in the cache."""
     from django.core.cache import cache
 
-    from enrollment.bankid.orders import _poll_key, abandon_seconds
+    from services.bankid.orders import abandon_seconds, poll_key
 
     now = time.time()
     timeout = int(abandon_seconds() * 4) + 60
-    items = [(_poll_key(o.pk), now) for o in orders]
+    items = [(poll_key(o.pk), now) for o in orders]
     for start in range(0, len(items), 500):
         cache.set_many(dict(items[start : start + 500]), timeout=timeout)
 
 
 def _end_all() -> int:
-    from enrollment.bankid.models import BankIDOrder
+    from services.bankid.models import BankIDOrder
 
     return BankIDOrder.objects.filter(status=BankIDOrder.Status.PENDING).update(
         status=BankIDOrder.Status.CANCELLED, collect_token=""
@@ -101,8 +101,8 @@ def _in_process_cpu(stack, count: int) -> dict:
     collects it queues are dropped afterwards)."""
     from django.db import connection
 
-    from enrollment.bankid.collect import collect_once
-    from enrollment.bankid.models import BankIDOrder
+    from services.bankid.collect import collect_once
+    from services.bankid.models import BankIDOrder
 
     orders = _create_orders(count, tag="inproc")
     _mark_polled(orders)
@@ -158,9 +158,9 @@ def _measure(stack, worker, count: int, refs: list, *, interval: float, window: 
 
 
 def run(stack, *, smoke: bool) -> dict:
-    from django.conf import settings
+    from services.bankid.orders import collect_interval
 
-    interval = float(settings.BANKID_COLLECT_INTERVAL)
+    interval = collect_interval()
     steps = [10] if smoke else [50, 100, 150, 200, 300, 400, 500, 750, 1000, 1500, 2000, 3000]
     settle = 2 * interval if smoke else 3 * interval
     window = 3.0 if smoke else 16.0

@@ -259,7 +259,7 @@ class Stack:
             STATIC_MANIFEST="false",
             SESSION_COOKIE_SECURE="false",
             CSRF_COOKIE_SECURE="false",
-            SMS_BACKEND="enrollment.sms.gateways.LocmemBackend",
+            SMS_BACKEND="services.sms.gateways.LocmemBackend",
             EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
             DIRECTORY_BACKEND="identity.directory.ad.ActiveDirectoryBackend",
             LOG_LEVEL="INFO",

@@ -86,7 +86,7 @@ def _one_reset(dc, directory, n: int) -> dict:
     from django.test import Client
     from django.urls import reverse
 
-    from enrollment.sms.gateways import outbox
+    from services.sms.gateways import outbox
 
     name = f"bench-rst{n}"
     dc.create_user(name, OLD_PASSWORD, display_name=f"Bench Reset {n}", mobile=_phone(n))

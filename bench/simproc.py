@@ -79,7 +79,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from enrollment.bankid.simulator import BankIDSimulator, SimulatorConfig, SimulatorState
+    from devtools.bankid_simulator import BankIDSimulator, SimulatorConfig, SimulatorState
 
     log: list[tuple[str, float]] = []
 

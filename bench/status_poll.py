@@ -34,8 +34,8 @@ def _make_sessions(count: int) -> list[dict]:
     from django.contrib.sessions.backends.db import SessionStore
     from django.test import Client, RequestFactory
 
-    from enrollment.bankid.models import BankIDOrder
-    from enrollment.bankid.orders import start_order
+    from services.bankid.models import BankIDOrder
+    from services.bankid.orders import start_order
 
     user_model = get_user_model()
     factory = RequestFactory()
@@ -184,7 +184,7 @@ def run(stack, *, smoke: bool, web_workers: int, tool: str = "auto") -> tuple[di
     import http.client
     import json
 
-    from enrollment.bankid.models import BankIDOrder
+    from services.bankid.models import BankIDOrder
 
     sessions_count = 5 if smoke else 50
     rounds = 1 if smoke else 3

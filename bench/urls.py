@@ -39,8 +39,8 @@ def baseline(request, size: int):
 def status_with_qr_payload(request, order_id):
     """What-if, not the product: the portal's status view with the QR code sent
     as its payload (for the browser to draw) instead of as an SVG drawn here."""
-    from enrollment.bankid import status
-    from enrollment.bankid.orders import get_order
+    from services.bankid import status
+    from services.bankid.orders import get_order
 
     order = get_order(request=request, order_id=order_id)
     if order is None:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.admin import ReadOnlyModelAdmin
 
-from .models import Enrollment, EnrollmentReminder
+from .models import Enrollment
 from .registry import get_service
 
 
@@ -23,7 +23,7 @@ class EnrollmentAdmin(ReadOnlyModelAdmin):
     list_display = [
         "username",
         "service_name",
-        "display",
+        "shown_as",
         "created_at",
         "last_used_at",
         "user_link",
@@ -35,7 +35,7 @@ class EnrollmentAdmin(ReadOnlyModelAdmin):
         "username",
         "user_guid",
         "service_name",
-        "display",
+        "shown_as",
         "created_at",
         "updated_at",
         "last_used_at",
@@ -52,6 +52,11 @@ class EnrollmentAdmin(ReadOnlyModelAdmin):
         service = get_service(enrollment.service)
         return str(service.name) if service else enrollment.service
 
+    @admin.display(description=_("visas som"), ordering="display")
+    def shown_as(self, enrollment: Enrollment) -> str:
+        service = get_service(enrollment.service)
+        return service.masked(enrollment) if service else enrollment.display
+
     @admin.display(description=_("helpdesk"))
     def user_link(self, enrollment: Enrollment) -> str:
         url = reverse("admin:helpdesk_user", kwargs={"guid": enrollment.user_guid})
@@ -61,12 +66,3 @@ class EnrollmentAdmin(ReadOnlyModelAdmin):
             _("Visa användaren"),
             enrollment.username,
         )
-
-
-@admin.register(EnrollmentReminder)
-class EnrollmentReminderAdmin(ReadOnlyModelAdmin):
-    list_display = ["username", "sent_at", "times_sent"]
-    search_fields = ["username", "=user_guid"]
-    fields = ["username", "user_guid", "sent_at", "times_sent"]
-    readonly_fields = fields
-    date_hierarchy = "sent_at"

@@ -4,26 +4,55 @@ from __future__ import annotations
 
 from django.conf import settings
 
-DEFAULT_IDENTITY_SERVICES = [
-    {"class": "enrollment.sms.service.SmsService", "weight": 1, "required": False},
-    {"class": "enrollment.bankid.service.BankIDService", "weight": 1, "required": False},
-]
+# The star counts' defaults (the system check enrollment.E010 uses them too).
+DEFAULTS = {"ENROLLMENT_STARS_FULL": 2, "RESET_STARS_REQUIRED": 1}
+
+
+def _get(name: str):
+    return getattr(settings, name, DEFAULTS[name])
 
 
 def identity_services() -> list[dict]:
-    return getattr(settings, "IDENTITY_SERVICES", DEFAULT_IDENTITY_SERVICES)
+    """``settings.IDENTITY_SERVICES`` (``{"class", "weight", "required"}`` each),
+    by default every installed service app at weight 1, in INSTALLED_APPS order."""
+    configured = getattr(settings, "IDENTITY_SERVICES", None)
+    if configured is not None:
+        return list(configured)
+    from .apps import service_apps
+
+    return [{"class": app.service, "weight": 1, "required": False} for app in service_apps()]
+
+
+def identity_service_weights() -> dict[str, tuple[int, bool]] | None:
+    """``settings.IDENTITY_SERVICES_WEIGHTS`` (from the environment,
+    ``sms:1,bankid:2:required``): service key -> (weight, required). When set,
+    only the services it names are on."""
+    return getattr(settings, "IDENTITY_SERVICES_WEIGHTS", None)
 
 
 def stars_full() -> int:
     """Stars that fill the star row (fully enrolled); at least 1."""
-    return max(1, int(getattr(settings, "ENROLLMENT_STARS_FULL", 2) or 0))
+    return max(
+        1, int(getattr(settings, "ENROLLMENT_STARS_FULL", DEFAULTS["ENROLLMENT_STARS_FULL"]) or 0)
+    )
 
 
 def stars_to_reset() -> int:
     """Stars a user must collect to reset a password: at least 1 (a reset
     always needs a proof, whatever the settings say) and never more than
     ``stars_full``. The system check enrollment.E010 reports a setting below 1."""
-    return max(1, min(int(getattr(settings, "RESET_STARS_REQUIRED", 1) or 0), stars_full()))
+    return max(
+        1,
+        min(
+            int(getattr(settings, "RESET_STARS_REQUIRED", DEFAULTS["RESET_STARS_REQUIRED"]) or 0),
+            stars_full(),
+        ),
+    )
+
+
+def helpdesk_contact() -> str:
+    """How to reach IT support, put in every notice ("08-123 45 67"); may be empty."""
+    return str(getattr(settings, "HELPDESK_CONTACT", "") or "")
 
 
 def fresh_login_seconds() -> int:

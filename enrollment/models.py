@@ -33,11 +33,3 @@ class Enrollment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username or self.user_guid}: {self.service}"
-
-
-from .bankid.models import BankIDOrder  # noqa: E402,F401
-
-# The helpdesk's models live with its code; importing them here registers them
-# in this app.
-from .helpdesk.models import EnrollmentReminder, HelpdeskAccess  # noqa: E402,F401
-from .sms.models import SmsChallenge  # noqa: E402,F401  (Django looks for models here)

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 
 from identity.directory import DirectoryError, get_directory
 
-from .models import Enrollment
-from .registry import get_service
+from . import conf
+from .registry import all_services, get_service
+from .selectors import enrolled_keys
 
 
 def _text(*, service: str, created: bool, ip: str, at: str) -> str:
@@ -44,19 +45,22 @@ def _text(*, service: str, created: bool, ip: str, at: str) -> str:
 
 def if_not_you() -> str:
     """The closing sentence of every notice: call IT support if it wasn't you."""
-    contact = str(getattr(settings, "HELPDESK_CONTACT", "") or "")
+    contact = conf.helpdesk_contact()
     if contact:
         return _("Om det inte var du, ring IT-supporten på %(helpdesk)s.") % {"helpdesk": contact}
     return _("Om det inte var du, ring IT-supporten.")
 
 
 def queue_enrollment_notices(
-    *, user_guid: str, service: str, created: bool, ip: str, previous_phone: str = ""
+    *, user_guid: str, service: str, created: bool, ip: str, replaced_value: str = ""
 ) -> None:
-    """Queue the notices, sent once the current transaction commits.
+    """Queue the notices, sent once the current transaction commits: the e-mail,
+    and a message through every other enrolled service that can carry one
+    (``IdentityService.queue_notice``).
 
-    ``previous_phone`` is the encrypted number a changed Mobilkod replaced: the
-    notice goes there, not to the new number the change just proved."""
+    ``replaced_value`` is the protected value a change replaced (e.g. the old
+    encrypted phone number): the changed service's notice goes there, not to
+    the new value the change just proved."""
     from . import tasks
 
     args = {
@@ -69,21 +73,18 @@ def queue_enrollment_notices(
     }
     transaction.on_commit(partial(tasks.send_enrollment_notice_email.delay, **args))
     text = _text(service=service, created=created, ip=args["ip"], at=args["at"])
-    if service == "sms":
-        if previous_phone:
-            transaction.on_commit(
-                partial(
-                    tasks.send_sms_notice.delay,
-                    user_guid,
-                    text,
+    enrolled = enrolled_keys(user_guid)
+    for channel in all_services():
+        if channel.key == service:
+            if replaced_value:
+                channel.queue_notice(
+                    user_guid=user_guid,
+                    text=text,
                     kind="enrollment.changed",
-                    protected_value=previous_phone,
+                    replaced_value=replaced_value,
                 )
-            )
-    elif Enrollment.objects.filter(user_guid=user_guid, service="sms").exists():
-        transaction.on_commit(
-            partial(tasks.send_sms_notice.delay, user_guid, text, kind=f"enrollment.{service}")
-        )
+        elif channel.key in enrolled:
+            channel.queue_notice(user_guid=user_guid, text=text, kind=f"enrollment.{service}")
 
 
 def send_enrollment_notice_email(

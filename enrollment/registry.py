@@ -14,11 +14,16 @@ from .base import IdentityService
 @lru_cache(maxsize=1)
 def _services() -> tuple[IdentityService, ...]:
     services = []
+    weights = conf.identity_service_weights()
     for entry in conf.identity_services():
-        cls = import_string(entry["class"])
-        services.append(
-            cls(weight=int(entry.get("weight", 1)), required=bool(entry.get("required", False)))
-        )
+        cls = entry["class"]
+        cls = import_string(cls) if isinstance(cls, str) else cls
+        weight, required = int(entry.get("weight", 1)), bool(entry.get("required", False))
+        if weights is not None:
+            if cls.key not in weights:
+                continue
+            weight, required = weights[cls.key]
+        services.append(cls(weight=weight, required=required))
     return tuple(services)
 
 
@@ -31,7 +36,13 @@ def get_service(key: str) -> IdentityService | None:
 
 
 def _on_setting_changed(*, setting: str, **kwargs) -> None:
-    if setting in {"IDENTITY_SERVICES", "ENROLLMENT_STARS_FULL", "RESET_STARS_REQUIRED"}:
+    if setting in {
+        "INSTALLED_APPS",  # the default IDENTITY_SERVICES: the installed service apps
+        "IDENTITY_SERVICES",
+        "IDENTITY_SERVICES_WEIGHTS",
+        "ENROLLMENT_STARS_FULL",
+        "RESET_STARS_REQUIRED",
+    }:
         _services.cache_clear()
 
 

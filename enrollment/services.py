@@ -55,7 +55,7 @@ def save_enrollment(
         service=service,
         created=created,
         ip=ip_address or (client_ip(request) if request is not None else "") or "",
-        previous_phone=previous if previous and previous != protected_value else "",
+        replaced_value=previous if previous and previous != protected_value else "",
     )
     return enrollment
 

@@ -12,6 +12,7 @@ from . import conf
 from .base import IdentityService
 from .models import Enrollment
 from .registry import all_services
+from .selectors import enrolled_keys
 
 
 @dataclass(frozen=True)
@@ -51,10 +52,6 @@ class StarMeter:
 def count_stars(service_keys: Iterable[str]) -> int:
     keys = set(service_keys)
     return sum(s.weight for s in all_services() if s.key in keys)
-
-
-def enrolled_keys(user_guid: str) -> set[str]:
-    return set(Enrollment.objects.filter(user_guid=user_guid).values_list("service", flat=True))
 
 
 def star_meter(*, user_guid: str) -> StarMeter:

@@ -8,10 +8,13 @@ service, the fresh password login (``fresh_login_required``) is enough.
 
 from __future__ import annotations
 
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+
 from enrollment import proofs
 from enrollment.base import IdentityService
 from enrollment.registry import all_services
-from enrollment.stars import enrolled_keys
+from enrollment.selectors import enrolled_keys
 
 _SESSION_KEY = "step_up_flows"
 
@@ -53,6 +56,24 @@ def start_step_up(
     flows[service_key] = flow.id
     request.session[_SESSION_KEY] = flows
     return flow
+
+
+def step_up_page(
+    request, *, service: IdentityService, others: list[IdentityService], return_url: str
+) -> HttpResponse:
+    """The one step-up page of every service: straight on to the other service
+    when there is one, otherwise a choice (``enrollment/step_up.html``)."""
+    flow = start_step_up(
+        request,
+        user_guid=request.user.directory_guid,
+        username=request.user.get_username(),
+        service_key=service.key,
+        return_url=return_url,
+    )
+    if len(others) == 1:
+        return HttpResponseRedirect(others[0].verify_url(flow.id))
+    choices = [(other, other.verify_url(flow.id)) for other in others]
+    return render(request, "enrollment/step_up.html", {"service": service, "choices": choices})
 
 
 def finish_step_up(request, *, service_key: str) -> None:

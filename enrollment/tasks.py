@@ -1,12 +1,9 @@
-"""Celery tasks of the enrollment app: Celery autodiscovers ``enrollment.tasks``;
-each identity service keeps its own tasks in its subpackage."""
+"""Celery tasks of the enrollment core (each service app keeps its own tasks)."""
 
-from celery import shared_task  # noqa: E402
-
-from .sms.tasks import deliver_sms_code, prune_sms_challenges, send_sms_notice  # noqa: F401
+from celery import shared_task
 
 
-@shared_task(ignore_result=True)
+@shared_task(name="enrollment.send_notice_email", ignore_result=True)
 def send_enrollment_notice_email(**kwargs) -> bool:
     """The e-mail that tells a user an identity service was registered or changed."""
     from .notify import send_enrollment_notice_email as send

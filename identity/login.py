@@ -24,7 +24,9 @@ def login_limits(*, request, subject: str) -> list[throttle.Limit]:
     limits = conf.login_rate_limits()
     window = limits["window"]
     return [
-        throttle.Limit("login-ip", client_ip(request) or "", limits["ip"], window),
+        throttle.Limit(
+            "login-ip", protection.address_subject(client_ip(request) or ""), limits["ip"], window
+        ),
         throttle.Limit("login-account", subject, limits["user"], window),
     ]
 

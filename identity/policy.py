@@ -26,7 +26,7 @@ from zxcvbn import zxcvbn
 
 from . import conf
 from .directory import DirectoryUser, PasswordPolicy
-from .directory.complexity import _DELIMITERS, character_categories, contains_account_name
+from .directory.complexity import NAME_DELIMITERS, character_categories, contains_account_name
 
 #: AD's complexity rule: three of its five character categories.
 COMPLEXITY_CATEGORIES = 3
@@ -54,7 +54,7 @@ def name_parts(user: DirectoryUser | None) -> list[str]:
     if user is None:
         return []
     parts = [user.username] if len(user.username) >= 3 else []
-    parts += [t for t in _DELIMITERS.split(user.display_name or "") if len(t) >= 3]
+    parts += [t for t in NAME_DELIMITERS.split(user.display_name or "") if len(t) >= 3]
     seen: dict[str, None] = {}
     for part in parts:
         seen.setdefault(part.casefold(), None)

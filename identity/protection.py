@@ -17,6 +17,7 @@ spelling of a name has a budget of its own:
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import secrets
 from collections.abc import Iterable
@@ -71,7 +72,11 @@ def account_subject(*, user_guid: str = "", username: str = "") -> str:
     if user_guid:
         return f"guid:{user_guid.lower()}"
     name = canonical_name(username)
-    return f"name:{name}" if name else ""
+    if name:
+        return f"name:{name}"
+    # Nothing left after folding (``DOMAIN\``, ``@x``): still limited, by what was typed.
+    raw = (username or "").strip().casefold()
+    return f"raw:{raw}" if raw else ""
 
 
 def origin(request) -> str:
@@ -80,7 +85,27 @@ def origin(request) -> str:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.is_staff:
         return f"staff:{user.pk}"
-    return client_ip(request) or ""
+    return address_subject(client_ip(request) or "")
+
+
+def address_subject(ip: str) -> str:
+    """An IPv4 address as it is; an IPv6 address as its /64, which one
+    subscriber gets whole (counting single addresses would give them 2^64
+    budgets)."""
+    ip = (ip or "").strip()
+    if ip.startswith("[") and "]" in ip:  # [v6]:port
+        ip = ip[1 : ip.index("]")]
+    elif ip.count(":") == 1:  # v4:port
+        ip = ip.split(":", 1)[0]
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if address.version == 4:
+        return str(address)
+    if address.ipv4_mapped:
+        return str(address.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{address}/64", strict=False))
 
 
 # --- rate limits ---------------------------------------------------------------------

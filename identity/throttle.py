@@ -27,10 +27,9 @@ from django.db import OperationalError, transaction
 
 from .models import Throttle
 
-# SQLite answers "database is locked" at once (not after the busy timeout)
-# when a transaction that read first wants to write; these retries cover the
-# rare case where the counter is asked inside such a transaction's caller.
-_LOCKED_RETRIES = 5
+# With IMMEDIATE transactions SQLite says "database is locked" only after its
+# busy timeout; one more try covers a writer that held the lock that long.
+_LOCKED_RETRIES = 2
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,13 @@ def row_key(scope: str, subject: str) -> str:
 
 
 def _live(hits: list, *, now: float, window: float) -> list:
-    return [h for h in hits if h[0] > now - window]
+    return sorted(h for h in hits if h[0] > now - window)
+
+
+def _active(limits: Iterable[Limit]) -> list[Limit]:
+    """The limits that apply: a subject to count, and a limit above 0 (0 is
+    "off", as for the other numbers an operator can set to 0)."""
+    return [lim for lim in limits if lim.subject and lim.limit > 0]
 
 
 def _locked_rows(keys: dict[str, str]) -> dict[str, Throttle]:
@@ -87,15 +92,16 @@ def attempt(limits: Iterable[Limit], *, token: str = "", now: float | None = Non
     ``release`` can take it back (an attempt that turned out not to count).
     Subjects that are empty are not limited.
     """
-    limits = [lim for lim in limits if lim.subject]
+    limits = _active(limits)
     if not limits:
         return None
     token = token or secrets.token_hex(8)
 
     def run() -> Limit | None:
-        at = time.time() if now is None else now
         with transaction.atomic():
             rows = _locked_rows({lim.key: lim.scope for lim in limits})
+            # The time after the lock: a request that waited for it comes after.
+            at = time.time() if now is None else now
             live = {lim.key: _live(rows[lim.key].hits, now=at, window=lim.window) for lim in limits}
             for lim in limits:
                 if len(live[lim.key]) >= lim.limit:
@@ -114,16 +120,16 @@ def add(limit: Limit, *, token: str = "", now: float | None = None) -> int:
     """Count one attempt whatever the count (a failure that happened); returns
     how many are in the window now. Keeps at most ``limit`` of them: more
     would change nothing."""
-    if not limit.subject:
+    if not _active([limit]):
         return 0
 
     def run() -> int:
-        at = time.time() if now is None else now
         with transaction.atomic():
             row = _locked_rows({limit.key: limit.scope})[limit.key]
+            at = time.time() if now is None else now
             hits = [*_live(row.hits, now=at, window=limit.window), [at, token or "-"]]
             row.hits = hits[-max(1, limit.limit) :]
-            row.expires_at = at + limit.window
+            row.expires_at = max(row.expires_at, at + limit.window)
             row.save(update_fields=["hits", "expires_at"])
             return len(row.hits)
 
@@ -153,7 +159,7 @@ def release(limit: Limit, token: str) -> bool:
 
 def count(limit: Limit, *, now: float | None = None) -> int:
     """Attempts in the window now (reads only)."""
-    if not limit.subject:
+    if not _active([limit]):
         return 0
     row = Throttle.objects.filter(key=limit.key).only("hits").first()
     at = time.time() if now is None else now
@@ -161,11 +167,13 @@ def count(limit: Limit, *, now: float | None = None) -> int:
 
 
 def is_full(limit: Limit, *, now: float | None = None) -> bool:
-    return count(limit, now=now) >= limit.limit
+    return bool(_active([limit])) and count(limit, now=now) >= limit.limit
 
 
 def retry_after(limit: Limit, *, now: float | None = None) -> int:
     """Seconds until ``limit`` has room for one more attempt (0: it has now)."""
+    if not _active([limit]):
+        return 0
     row = Throttle.objects.filter(key=limit.key).only("hits").first()
     at = time.time() if now is None else now
     live = _live(row.hits, now=at, window=limit.window) if row else []

@@ -1,5 +1,5 @@
 """The helpdesk's admin site: Django's admin, reached through the AD login,
-every view audited, with the helpdesk's own pages (enrollment.helpdesk)."""
+every view audited, with the helpdesk's own pages (helpdesk)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from audit.service import record
-from enrollment.helpdesk import urls as helpdesk_urls
+from helpdesk import urls as helpdesk_urls
 
 
 def _audit_view(request, result: str) -> None:
@@ -89,6 +89,10 @@ class PortalAdminSite(admin.AdminSite):
         if app_label is None:
             tools = helpdesk_urls.menu(request)
             if tools:
+                # The helpdesk app's own models (reminders) follow its pages.
+                own = next((a for a in app_list if a["app_label"] == "helpdesk"), None)
+                if own is not None:
+                    app_list.remove(own)
                 app_list.insert(
                     0,
                     {
@@ -96,7 +100,7 @@ class PortalAdminSite(admin.AdminSite):
                         "app_label": "helpdesk",
                         "app_url": tools[0]["admin_url"],
                         "has_module_perms": True,
-                        "models": tools,
+                        "models": tools + (own["models"] if own else []),
                     },
                 )
         return app_list

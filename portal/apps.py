@@ -16,9 +16,3 @@ class PortalAdminConfig(admin_apps.AdminConfig):
 
     default = False
     default_site = "portal.admin.PortalAdminSite"
-
-    def ready(self):
-        super().ready()
-        # The helpdesk's periodic task is not in an app's tasks.py, so Celery's
-        # autodiscovery misses it: register it with the site that owns it.
-        import enrollment.helpdesk.tasks  # noqa: F401

@@ -11,9 +11,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# Every installed app's tasks.py (the identity services and the helpdesk are apps).
 app.autodiscover_tasks()
-# Each identity service keeps its tasks in its own subpackage.
-app.autodiscover_tasks(["enrollment.bankid", "enrollment.sms"])
 
 
 @task_prerun.connect

@@ -5,6 +5,7 @@ Secrets may be given as ``NAME_FILE``. ``DEBUG`` is off unless asked for.
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import environ
@@ -25,7 +26,11 @@ PORTAL_NAME = env_str("PORTAL_NAME", "Självserviceportalen")
 
 INSTALLED_APPS = [
     "portal",
+    "helpdesk",
     "reset",
+    # The identity services: each its own app, turned on here and in IDENTITY_SERVICES.
+    "services.sms",
+    "services.bankid",
     "enrollment",
     "identity",
     "audit",
@@ -37,6 +42,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
 ]
+# The development tools (BankID simulator, demo directory, demo commands) are in
+# a checkout but not in `pip install .` or the image: installed only when present
+# (looked up by a module of ours: PyPI has an unrelated package named devtools).
+try:
+    if importlib.util.find_spec("devtools.bankid_simulator") is not None:
+        INSTALLED_APPS.append("devtools")
+except ModuleNotFoundError:
+    pass
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -242,32 +255,19 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 
 # --- Portal features (app defaults live in each app's conf.py) --------------
-SMS_BACKEND = env_str("SMS_BACKEND", "enrollment.sms.gateways.ConsoleBackend")
-BANKID_BACKEND = env_str("BANKID_BACKEND", "enrollment.bankid.client.BankIDClient")
-# The RP API base URL (production, BankID's test server, or our simulator), the
-# RP certificate and key (a path, or the PEM itself, e.g. through BANKID_CERT_FILE),
-# and the CA that signs the server's certificate (BankID's own roots are built in).
-BANKID_URL = env_str("BANKID_URL", "https://appapi2.bankid.com/rp/v6.0/")
-BANKID_CERT = env_str("BANKID_CERT", "")
-BANKID_KEY = env_str("BANKID_KEY", "")
-BANKID_KEY_PASSWORD = env_str("BANKID_KEY_PASSWORD", "")
-BANKID_CA = env_str("BANKID_CA", "")
-BANKID_TIMEOUT = env_str("BANKID_TIMEOUT", "3.05,10")
-BANKID_COLLECT_INTERVAL = float(env_str("BANKID_COLLECT_INTERVAL", "2") or 2)
-BANKID_ABANDON_SECONDS = env_int("BANKID_ABANDON_SECONDS", 30)
-BANKID_ORDER_MAX_AGE = env_int("BANKID_ORDER_MAX_AGE", 600)
-# An AD attribute holding the user's personnummer (e.g. employeeNumber): when
-# set, only the BankID of that person can be enrolled for the account.
-BANKID_DIRECTORY_ATTRIBUTE = env_str("BANKID_DIRECTORY_ATTRIBUTE", "")
 # Key for encrypting phone numbers and hashing personnummer; derived from SECRET_KEY if unset.
 FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY", "")
 PII_HASH_KEY = env_str("PII_HASH_KEY", "")
 DEMO_MODE = env_bool("DEMO_MODE", False)
+# Login limits from the environment; their defaults are in identity/conf.py.
 LOGIN_RATE_LIMITS = {
-    "window": env_int("LOGIN_RATE_WINDOW", 300),
-    # Generous: a whole office can share one address; the per-user limit is tight.
-    "ip": env_int("LOGIN_RATE_PER_IP", 300),
-    "user": env_int("LOGIN_RATE_PER_USER", 10),
+    key: env_int(name, 0)
+    for key, name in (
+        ("window", "LOGIN_RATE_WINDOW"),
+        ("ip", "LOGIN_RATE_PER_IP"),
+        ("user", "LOGIN_RATE_PER_USER"),
+    )
+    if env_str(name)
 }
 
 # --- Helpdesk admin site, audit retention, enrollment reminders --------------
@@ -278,10 +278,10 @@ DIRECTORY_GROUP_MAP = {
     "Portal admins": DIRECTORY_ADMIN_GROUPS,
 }
 _HELPDESK_PERMISSIONS = [
-    "enrollment.helpdesk_find_user",
-    "enrollment.helpdesk_unlock",
-    "enrollment.helpdesk_verify_caller",
-    "enrollment.view_coverage",
+    "helpdesk.helpdesk_find_user",
+    "helpdesk.helpdesk_unlock",
+    "helpdesk.helpdesk_verify_caller",
+    "helpdesk.view_coverage",
     "enrollment.view_enrollment",
     "enrollment.delete_enrollment",
     "audit.view_auditevent",
@@ -291,32 +291,21 @@ STAFF_GROUP_PERMISSIONS = {
     "Helpdesk": _HELPDESK_PERMISSIONS,
     "Portal admins": [
         *_HELPDESK_PERMISSIONS,
-        "enrollment.view_enrollmentreminder",
+        "helpdesk.view_enrollmentreminder",
         "identity.view_user",
         "auth.view_group",
     ],
 }
-# Seconds the helpdesk's name search keeps the directory's user list.
-HELPDESK_SEARCH_CACHE_SECONDS = env_int("HELPDESK_SEARCH_CACHE_SECONDS", 60)
-# Audit events older than this are removed by `manage.py prune_audit` (nightly).
-AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
-# Reminders to enrol: members of this AD group (empty: every user) whose star
-# row is not full get an e-mail at most once per ENROLLMENT_REMINDER_DAYS (0: off).
-ENROLLMENT_REMINDER_GROUP = env_str("ENROLLMENT_REMINDER_GROUP", "")
-ENROLLMENT_REMINDER_DAYS = env_int("ENROLLMENT_REMINDER_DAYS", 30)
-# The portal's public address, for links in e-mail sent without a request
-# (reminders), e.g. https://losenord.example.se/
-PORTAL_URL = env_str("PORTAL_URL", "")
 
 from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = {
     "prune-audit": {
-        "task": "audit.tasks.prune_audit_events",
+        "task": "audit.prune",
         "schedule": crontab(hour=3, minute=17),
     },
     "send-enrollment-reminders": {
-        "task": "enrollment.helpdesk.tasks.send_enrollment_reminders",
+        "task": "helpdesk.send_enrollment_reminders",
         "schedule": crontab(hour=9, minute=5, day_of_week="mon-fri"),
     },
 }
@@ -336,17 +325,29 @@ CELERY_BEAT_SCHEDULE.update(
             "schedule": crontab(hour=4, minute=7),
         },
         "sms-prune-challenges": {
-            "task": "enrollment.sms.tasks.prune_sms_challenges",
+            "task": "sms.prune_challenges",
             "schedule": crontab(hour=3, minute=41),
         },
     }
 )
 
 # --- App settings from the environment ---------------------------------------
-# Each app's conf.py holds the defaults (enrollment/sms/conf.py, identity/conf.py,
-# reset/conf.py, enrollment/conf.py); a variable set in the environment (or as
+# Each app's conf.py holds the defaults (services/sms/conf.py,
+# services/bankid/conf.py, helpdesk/conf.py, reset/conf.py, enrollment/conf.py,
+# identity/conf.py, audit/conf.py); a variable set in the environment (or as
 # NAME_FILE) overrides it. Lists are comma-separated.
 _ENV_STR = [
+    "SMS_BACKEND",
+    "BANKID_BACKEND",
+    "BANKID_URL",
+    "BANKID_CERT",
+    "BANKID_KEY",
+    "BANKID_KEY_PASSWORD",
+    "BANKID_CA",
+    "BANKID_TIMEOUT",
+    "BANKID_DIRECTORY_ATTRIBUTE",
+    "ENROLLMENT_REMINDER_GROUP",
+    "PORTAL_URL",
     "SMS_SENDER",
     "SMS_DEFAULT_COUNTRY",
     "SMS_46ELKS_URL",
@@ -370,6 +371,11 @@ _ENV_STR = [
     "RESET_PORTAL_HISTORY",
 ]
 _ENV_INT = [
+    "BANKID_ABANDON_SECONDS",
+    "BANKID_ORDER_MAX_AGE",
+    "HELPDESK_SEARCH_CACHE_SECONDS",
+    "AUDIT_RETENTION_DAYS",
+    "ENROLLMENT_REMINDER_DAYS",
     "SMS_RETRIES",
     "BANKID_ORDER_RETENTION_DAYS",
     "SMS_CODE_LENGTH",
@@ -391,7 +397,7 @@ _ENV_INT = [
     "PASSWORD_MIN_ZXCVBN_SCORE",
     "BANKID_POOL_SIZE",
 ]
-_ENV_FLOAT = ["SMS_TIMEOUT", "SMS_CONNECT_TIMEOUT", "SMS_RETRY_BACKOFF"]
+_ENV_FLOAT = ["BANKID_COLLECT_INTERVAL", "SMS_TIMEOUT", "SMS_CONNECT_TIMEOUT", "SMS_RETRY_BACKOFF"]
 _ENV_BOOL = ["RESET_UNLOCKS_ACCOUNT"]
 _ENV_LIST = ["SMS_ALLOWED_COUNTRIES", "PASSWORD_FORBIDDEN_WORDS"]
 for _name in _ENV_STR:
@@ -410,18 +416,12 @@ for _name in _ENV_LIST:
     if env_str(_name) is not None:
         globals()[_name] = env_list(_name)
 if env_str("IDENTITY_SERVICES_WEIGHTS"):
-    # "sms:1,bankid:2" sets each service's stars; "bankid:2:required" marks it required.
-    from enrollment.conf import DEFAULT_IDENTITY_SERVICES as _services
-
-    _weights = {}
+    # "sms:1,bankid:2" sets each service's stars (by its key); "bankid:2:required"
+    # marks it required; a service not named is off (enrollment.conf).
+    IDENTITY_SERVICES_WEIGHTS = {}
     for _item in env_list("IDENTITY_SERVICES_WEIGHTS"):
         _key, _weight, *_flags = _item.split(":")
-        _weights[_key.strip()] = (int(_weight), "required" in _flags)
-    IDENTITY_SERVICES = [
-        {**_entry, "weight": _weights[_k][0], "required": _weights[_k][1]}
-        for _entry in _services
-        if (_k := _entry["class"].rsplit(".", 2)[-3].rsplit(".", 1)[-1]) in _weights
-    ]
+        IDENTITY_SERVICES_WEIGHTS[_key.strip()] = (int(_weight), "required" in _flags)
 
 # --- Branding and the portal's own error pages (docs/settings.md, "Branding") --
 # The organisation's name, logo file (.svg/.png/.jpg/.webp), primary colour

@@ -64,17 +64,21 @@ def start_reset(*, request, username: str, purpose: str = "reset") -> ProofFlow:
     if purpose not in PURPOSES:
         raise ValueError(f"unknown purpose {purpose!r}")
     typed = (username or "").strip()[:MAX_USERNAME_LENGTH]
+    # Counted on the address first (a flood it refuses costs no directory
+    # search), then on the account: every spelling of its name is one.
+    by_address, _ = protection.start_limits(request=request, user_guid="", username="")
+    if throttle.attempt([by_address]) is not None:
+        _record_failed(request, typed, purpose, result="denied", reason="rate_limited")
+        raise ResetRefused("rate_limited")
     try:
         dir_user = get_directory().find_user(typed)
     except DirectoryError as exc:
         _record_failed(request, typed, purpose, result="error", reason=exc.code)
         raise
-    # Counted on the account (every spelling of its name is one) and the address.
-    limits = protection.start_limits(
+    _, by_account = protection.start_limits(
         request=request, user_guid=dir_user.guid if dir_user else "", username=typed
     )
-    full = throttle.attempt(limits)
-    if full is not None:
+    if throttle.attempt([by_account]) is not None:
         _record_failed(request, typed, purpose, result="denied", reason="rate_limited")
         raise ResetRefused("rate_limited")
     usable = dir_user is not None and not dir_user.disabled

@@ -2,9 +2,9 @@
 time; if it was not you, call IT support".
 
 They go to the account's e-mail address in the directory (``mail``) and to
-every enrolled channel that can carry a message (Mobilkod: the enrolled phone,
-through the SMS service's ``send_sms_notice`` task, which finds and decrypts
-the number in the worker), each queued when the transaction commits.
+every enrolled service that can carry a message (``IdentityService.queue_notice``;
+Mobilkod: the enrolled phone, through its task, which finds and decrypts the
+number in the worker), each queued when the transaction commits.
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from enrollment.models import Enrollment
 from enrollment.notify import if_not_you
+from enrollment.registry import all_services
+from enrollment.selectors import enrolled_keys
 from identity.directory import DirectoryUser
 
 from . import conf
@@ -39,7 +40,7 @@ def queue_password_notices(
     *, user: DirectoryUser, event: str, ip: str, at: datetime | None = None
 ) -> list[str]:
     """Queue one notice per channel, sent after the current transaction commits.
-    Returns the channels queued (``email``, ``sms``)."""
+    Returns the channels queued (``email`` and service keys, e.g. ``sms``)."""
     if event not in EVENTS:
         raise ValueError(f"unknown event {event!r}")
     from . import tasks
@@ -62,14 +63,13 @@ def queue_password_notices(
                 **common,
             )
         )
-    if Enrollment.objects.filter(user_guid=user.guid, service="sms").exists():
-        from enrollment.tasks import send_sms_notice
-
-        channels.append("sms")
-        text = notice_text(event=event, ip=common["ip"], at=common["at"])
-        transaction.on_commit(
-            partial(send_sms_notice.delay, user.guid, text, kind=f"password.{event}")
-        )
+    text = notice_text(event=event, ip=common["ip"], at=common["at"])
+    enrolled = enrolled_keys(user.guid)
+    for service in all_services():
+        if service.key in enrolled and service.queue_notice(
+            user_guid=user.guid, text=text, kind=f"password.{event}"
+        ):
+            channels.append(service.key)
     return channels
 
 

@@ -37,7 +37,7 @@ def _fresh_directory_backend():
 
 @pytest.fixture
 def demo_directory(settings):
-    settings.DIRECTORY_BACKEND = "identity.directory.demo.DemoDirectoryBackend"
+    settings.DIRECTORY_BACKEND = "devtools.demo_directory.DemoDirectoryBackend"
     from identity.directory import get_directory
 
     return get_directory()
@@ -59,7 +59,7 @@ def demo_user(db, demo_directory):
 @pytest.fixture(scope="session")
 def simulator(tmp_path_factory):
     """The BankID simulator (RP API over mutual TLS, phone over HTTP), one per session."""
-    from enrollment.bankid.simulator import BankIDSimulator
+    from devtools.bankid_simulator import BankIDSimulator
 
     sim = BankIDSimulator(tmp_path_factory.mktemp("bankid-sim-certs")).start()
     yield sim

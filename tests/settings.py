@@ -15,7 +15,7 @@ os.environ.setdefault("PORTAL_DATA_DIR", tempfile.mkdtemp(prefix="portal-test-")
 os.environ.setdefault("CELERY_TASK_DEFAULT_QUEUE", f"portal-test-{os.getpid()}")
 # Cache keys of our own, so a run never sees another run's rate limits on Redis.
 os.environ.setdefault("CACHE_KEY_PREFIX", f"test{os.getpid()}")
-os.environ.setdefault("DIRECTORY_BACKEND", "identity.directory.demo.DemoDirectoryBackend")
+os.environ.setdefault("DIRECTORY_BACKEND", "devtools.demo_directory.DemoDirectoryBackend")
 os.environ.setdefault("STATIC_MANIFEST", "false")
 os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
@@ -31,7 +31,7 @@ RESET_NEW_SERVICE_QUIET_SECONDS = int(os.environ.get("RESET_NEW_SERVICE_QUIET_SE
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-SMS_BACKEND = os.environ.get("SMS_BACKEND", "enrollment.sms.gateways.LocmemBackend")
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "services.sms.gateways.LocmemBackend")
 
 # Browser tests and worker processes share the test database: keep SQLite's in
 # a file (PostgreSQL's test database is shared anyway).

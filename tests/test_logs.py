@@ -10,11 +10,11 @@ import re
 import pytest
 from django.urls import reverse
 
-from enrollment.bankid.collect import collect_once
-from enrollment.bankid.models import BankIDOrder
-from enrollment.bankid.orders import qr_content
-from enrollment.sms.gateways import outbox
 from portal.logging import JsonFormatter
+from services.bankid.collect import collect_once
+from services.bankid.models import BankIDOrder
+from services.bankid.orders import qr_content
+from services.sms.gateways import outbox
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 # AD's delimiters for splitting the display name into tokens.
-_DELIMITERS = re.compile(r"[,.\-_ #\t]+")
+NAME_DELIMITERS = re.compile(r"[,.\-_ #\t]+")
 
 
 def character_categories(password: str) -> int:
@@ -38,7 +38,7 @@ def contains_account_name(password: str, username: str, display_name: str) -> bo
     folded = password.casefold()
     if len(username) >= 3 and username.casefold() in folded:
         return True
-    for token in _DELIMITERS.split(display_name or ""):
+    for token in NAME_DELIMITERS.split(display_name or ""):
         if len(token) >= 3 and token.casefold() in folded:
             return True
     return False

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from enrollment.bankid.simulator import BankIDSimulator
+from devtools.bankid_simulator import BankIDSimulator
 from enrollment.models import Enrollment
 
 from .test_login import log_in

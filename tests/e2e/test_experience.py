@@ -9,8 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from enrollment.sms.gateways import outbox
 from identity.directory import get_directory
+from services.sms.gateways import outbox
 from tests.reset.conftest import NEW_PASSWORD, OLD_PASSWORD, enrol_sms
 
 from .test_reset import prove_with_sms
@@ -23,7 +23,7 @@ DESKTOP = {"width": 1280, "height": 900}
 
 @pytest.fixture(autouse=True)
 def _phone(settings):
-    settings.SMS_BACKEND = "enrollment.sms.gateways.LocmemBackend"
+    settings.SMS_BACKEND = "services.sms.gateways.LocmemBackend"
     outbox.clear()
     yield
     outbox.clear()

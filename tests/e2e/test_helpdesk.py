@@ -12,10 +12,10 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from enrollment.bankid.pnr import hash_personal_number
 from enrollment.crypto import encrypt, pii_hash
 from enrollment.models import Enrollment
 from enrollment.services import save_enrollment
+from services.bankid.pnr import hash_personal_number
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

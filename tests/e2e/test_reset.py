@@ -12,8 +12,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from enrollment.sms.gateways import outbox
 from identity.directory import get_directory
+from services.sms.gateways import outbox
 from tests.reset.conftest import NEW_PASSWORD, OLD_PASSWORD, enrol_sms, lock_demo_account
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture(autouse=True)
 def _phone(settings):
-    settings.SMS_BACKEND = "enrollment.sms.gateways.LocmemBackend"
+    settings.SMS_BACKEND = "services.sms.gateways.LocmemBackend"
     outbox.clear()
     yield
     outbox.clear()

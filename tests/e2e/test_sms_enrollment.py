@@ -13,17 +13,17 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from enrollment.sms.gateways import outbox
-from enrollment.sms.models import SmsChallenge
+from services.sms.gateways import outbox
+from services.sms.models import SmsChallenge
 from tests.conftest import age_throttles
-from tests.enrollment.sms.helpers import last_code, wrong_code
+from tests.services.sms.helpers import last_code, wrong_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
 def _phone(settings):
-    settings.SMS_BACKEND = "enrollment.sms.gateways.LocmemBackend"
+    settings.SMS_BACKEND = "services.sms.gateways.LocmemBackend"
     outbox.clear()
     yield
     outbox.clear()
@@ -151,7 +151,7 @@ def test_an_expired_code_and_the_resend_cooldown(page, a11y, demo_user):
     a11y(page)
 
     SmsChallenge.objects.update(code_sent_at=timezone.now() - timedelta(seconds=61))
-    age_throttles(61)  # the durable send limits count the first send too
+    age_throttles(61)  # the durable resend cooldown (identity.throttle) too
     # The page still counts the old wait: the server's clock has moved on.
     page.get_by_role("button", name="Skicka koden igen").click(force=True)
     expect(page.get_by_text("En ny kod är på väg.")).to_be_visible()

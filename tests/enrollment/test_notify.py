@@ -8,14 +8,14 @@ from django.core import mail
 
 from enrollment.crypto import encrypt
 from enrollment.services import save_enrollment
-from enrollment.sms.gateways import outbox
+from services.sms.gateways import outbox
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def _sms(settings):
-    settings.SMS_BACKEND = "enrollment.sms.gateways.LocmemBackend"
+    settings.SMS_BACKEND = "services.sms.gateways.LocmemBackend"
     outbox.clear()
     yield
     outbox.clear()

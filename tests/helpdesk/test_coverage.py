@@ -11,15 +11,15 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.service import record
-from enrollment.helpdesk.coverage import compute_coverage, daily_activity, ou_of
 from enrollment.services import save_enrollment
+from helpdesk.coverage import compute_coverage, daily_activity, ou_of
 from identity.directory import DirectoryUser
 
 pytestmark = pytest.mark.django_db
 
 SERVICES = [
-    {"class": "enrollment.sms.service.SmsService", "weight": 1},
-    {"class": "enrollment.bankid.service.BankIDService", "weight": 1},
+    {"class": "services.sms.service.SmsService", "weight": 1},
+    {"class": "services.bankid.service.BankIDService", "weight": 1},
 ]
 
 

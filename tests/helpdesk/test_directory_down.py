@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from devtools.demo_directory import DemoDirectoryBackend
 from identity.directory import DirectoryUnavailable
-from identity.directory.demo import DemoDirectoryBackend
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from enrollment.helpdesk.search import search_users
+from helpdesk.search import search_users
 
 pytestmark = pytest.mark.django_db
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
+from audit.models import AuditEvent
 from audit.service import record
-from enrollment.models import EnrollmentReminder
+from helpdesk.models import EnrollmentReminder
 
 from .conftest import ANNA_PHONE, ANNA_PHONE_MASKED
 from .test_permissions import admin_urls
@@ -33,10 +35,11 @@ def pii_everywhere(anna_sms, helpdesk, portal_admin):
 
     objects = {
         "guid": anna_sms.user_guid,
+        "content_type": ContentType.objects.get_for_model(AuditEvent).pk,
         "enrollment": anna_sms.pk,
         "audit/auditevent": detail_event.pk,
         "enrollment/enrollment": anna_sms.pk,
-        "enrollment/enrollmentreminder": reminder.pk,
+        "helpdesk/enrollmentreminder": reminder.pk,
         "identity/user": get_user_model().objects.get(username="helena").pk,
         "auth/group": Group.objects.get(name="Helpdesk").pk,
     }

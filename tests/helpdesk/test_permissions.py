@@ -11,12 +11,13 @@ import re
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLResolver
 
 from audit.models import AuditEvent
 from audit.service import record
-from enrollment.models import EnrollmentReminder
+from helpdesk.models import EnrollmentReminder
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +39,7 @@ EXPECTED = {
     "helpdesk_verify": (200, 200),
     "app_list:audit": (200, 200),
     "app_list:enrollment": (200, 200),
+    "app_list:helpdesk": (404, 200),  # its one model: the reminders (admins only)
     "app_list:identity": (404, 200),
     "app_list:auth": (404, 200),
     "audit_auditevent_changelist": (200, 200),
@@ -53,12 +55,12 @@ EXPECTED = {
     "enrollment_enrollment_delete": (403, 403),  # removal needs a reason: helpdesk page
     "enrollment_enrollment_history": (200, 200),
     "enrollment/enrollment/<path:object_id>/": (302, 302),
-    "enrollment_enrollmentreminder_changelist": (403, 200),
-    "enrollment_enrollmentreminder_add": (403, 403),
-    "enrollment_enrollmentreminder_change": (403, 200),
-    "enrollment_enrollmentreminder_delete": (403, 403),
-    "enrollment_enrollmentreminder_history": (403, 200),
-    "enrollment/enrollmentreminder/<path:object_id>/": (302, 302),
+    "helpdesk_enrollmentreminder_changelist": (403, 200),
+    "helpdesk_enrollmentreminder_add": (403, 403),
+    "helpdesk_enrollmentreminder_change": (403, 200),
+    "helpdesk_enrollmentreminder_delete": (403, 403),
+    "helpdesk_enrollmentreminder_history": (403, 200),
+    "helpdesk/enrollmentreminder/<path:object_id>/": (302, 302),
     "identity_user_changelist": (403, 200),
     "identity_user_add": (403, 403),
     "identity_user_change": (403, 200),
@@ -96,7 +98,7 @@ def admin_urls(objects: dict) -> list[tuple[str, str]]:
             continue
         model_key = "/".join(route.split("/")[:2])
         path = (
-            route.replace("<path:content_type_id>", "1")
+            route.replace("<path:content_type_id>", str(objects["content_type"]))
             .replace("<path:object_id>", str(objects.get(model_key, 1)))
             .replace("<str:guid>", objects["guid"])
             .replace("<int:pk>", str(objects["enrollment"]))
@@ -116,10 +118,12 @@ def objects(anna_sms, helpdesk, portal_admin, ordinary):
 
     return {
         "guid": anna_sms.user_guid,
+        # A model with a table: no object 1 there is a plain 404.
+        "content_type": ContentType.objects.get_for_model(AuditEvent).pk,
         "enrollment": anna_sms.pk,
         "audit/auditevent": event.pk,
         "enrollment/enrollment": anna_sms.pk,
-        "enrollment/enrollmentreminder": reminder.pk,
+        "helpdesk/enrollmentreminder": reminder.pk,
         "identity/user": get_user_model().objects.get(username="olle").pk,
         "auth/group": Group.objects.get(name="Helpdesk").pk,
     }

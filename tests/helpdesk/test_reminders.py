@@ -10,10 +10,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from enrollment.helpdesk.reminders import send_enrollment_reminders
-from enrollment.helpdesk.tasks import send_enrollment_reminders as reminder_task
-from enrollment.models import EnrollmentReminder
 from enrollment.services import save_enrollment
+from helpdesk.models import EnrollmentReminder
+from helpdesk.reminders import send_enrollment_reminders
+from helpdesk.tasks import send_enrollment_reminders as reminder_task
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +21,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _settings(settings):
     settings.IDENTITY_SERVICES = [
-        {"class": "enrollment.sms.service.SmsService", "weight": 1},
-        {"class": "enrollment.bankid.service.BankIDService", "weight": 1},
+        {"class": "services.sms.service.SmsService", "weight": 1},
+        {"class": "services.bankid.service.BankIDService", "weight": 1},
     ]
     settings.ENROLLMENT_STARS_FULL = 2
     settings.ENROLLMENT_REMINDER_GROUP = ""

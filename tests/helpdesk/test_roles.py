@@ -44,7 +44,7 @@ def test_helpdesk_has_no_rights_on_staff_accounts_or_groups(helpdesk):
 def test_leaving_the_ad_group_takes_the_rights_away_at_next_login(
     helpdesk, helpdesk_person, demo_directory
 ):
-    from identity.models import DemoDirectoryUser
+    from devtools.models import DemoDirectoryUser
 
     DemoDirectoryUser.objects.filter(username="helena").update(groups=[])
     log_in("helena")
@@ -67,10 +67,10 @@ def test_role_groups_are_made_idempotently_with_exactly_the_configured_permissio
     assert Group.objects.filter(name="Helpdesk").count() == 1
     perms = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
     assert perms == {
-        "enrollment.helpdesk_find_user",
-        "enrollment.helpdesk_unlock",
-        "enrollment.helpdesk_verify_caller",
-        "enrollment.view_coverage",
+        "helpdesk.helpdesk_find_user",
+        "helpdesk.helpdesk_unlock",
+        "helpdesk.helpdesk_verify_caller",
+        "helpdesk.view_coverage",
         "enrollment.view_enrollment",
         "enrollment.delete_enrollment",
         "audit.view_auditevent",

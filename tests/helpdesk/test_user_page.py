@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.service import record
+from devtools.models import DemoDirectoryUser
 from enrollment.models import Enrollment
-from identity.models import DemoDirectoryUser
 
 from .conftest import ANNA_PHONE, ANNA_PHONE_MASKED
 

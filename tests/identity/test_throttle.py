@@ -74,3 +74,13 @@ def test_the_subject_is_kept_only_as_a_hash():
     throttle.attempt([Limit("login-account", "name:anna.andersson", 5, 60)])
     row = Throttle.objects.get()
     assert "anna" not in row.key and row.scope == "login-account"
+
+
+def test_an_ipv6_subscriber_is_one_address_for_the_limits():
+    from identity.protection import address_subject
+
+    assert address_subject("2001:db8:1:2:aaaa::1") == address_subject("2001:db8:1:2:bbbb::9")
+    assert address_subject("2001:db8:1:2::1") == "2001:db8:1:2::/64"
+    assert address_subject("2001:db8:1:3::1") != address_subject("2001:db8:1:2::1")
+    assert address_subject("::ffff:192.0.2.7") == "192.0.2.7"
+    assert address_subject("192.0.2.7") == "192.0.2.7"

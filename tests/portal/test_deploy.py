@@ -69,7 +69,7 @@ def _production_env(tmp_path) -> dict[str, str]:
         "DEMO_MODE",
     ):
         env.pop(key, None)
-    env["SMS_BACKEND"] = "enrollment.sms.gateways.FortySixElksBackend"
+    env["SMS_BACKEND"] = "services.sms.gateways.FortySixElksBackend"
     return env
 
 

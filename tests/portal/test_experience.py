@@ -9,7 +9,7 @@ from django.core.management.base import SystemCheckError
 from django.test import Client
 from django.urls import reverse
 
-from identity.models import DemoDirectoryUser
+from devtools.models import DemoDirectoryUser
 from portal.branding import check_brand, contrast_ratio
 from portal.languages import url_in_language
 

@@ -9,10 +9,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from devtools.models import DemoDirectoryUser
 from enrollment.crypto import encrypt, pii_hash
 from enrollment.services import save_enrollment
-from enrollment.sms.gateways import outbox
-from identity.models import DemoDirectoryUser
+from services.sms.gateways import outbox
 
 OLD_PASSWORD = "Gammal-Hemlis-42"
 NEW_PASSWORD = "Tre-Gröna-Äpplen-9"

@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from devtools.models import DemoDirectoryUser
 from identity.directory import WrongPassword, get_directory
-from identity.models import DemoDirectoryUser
 
 from .conftest import NEW_PASSWORD, OLD_PASSWORD
 
@@ -41,8 +41,10 @@ def test_a_logged_in_user_changes_the_password_with_the_old_one(
     logged_in, django_capture_on_commit_callbacks, demo_directory
 ):
     response = change(logged_in, django_capture_on_commit_callbacks, username=None)
-    assert response.status_code == 302
-    assert demo_directory.authenticate("anna", NEW_PASSWORD)
+    assert response["Location"] == reverse("change_password_done")
+    assert demo_directory.authenticate("anna", NEW_PASSWORD).username == "anna"
+    with pytest.raises(WrongPassword):
+        demo_directory.authenticate("anna", OLD_PASSWORD)
 
 
 def test_a_logged_in_user_is_not_asked_for_the_username(logged_in):
@@ -87,7 +89,7 @@ def test_a_must_change_password_is_changed_without_logging_in(
     client, must_change, demo_directory, django_capture_on_commit_callbacks
 ):
     response = change(client, django_capture_on_commit_callbacks)
-    assert response.status_code == 302
+    assert response["Location"] == reverse("change_password_done")
     assert demo_directory.authenticate("anna", NEW_PASSWORD).guid == must_change.guid
 
 
@@ -96,7 +98,8 @@ def test_after_the_change_the_user_can_log_in(
 ):
     change(client, django_capture_on_commit_callbacks)
     response = client.post(reverse("login"), {"username": "anna", "password": NEW_PASSWORD})
-    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+    assert client.get(reverse("home")).context["user"].username == "anna"
 
 
 def test_the_same_password_again_is_refused_by_history(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
-from enrollment.sms.gateways import outbox
 from identity.directory import DirectoryUser
 from reset.notify import notice_text, queue_password_notices, send_notice_email
+from services.sms.gateways import outbox
 
 from .conftest import enrol_sms
 

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from identity.models import DemoDirectoryUser
+from devtools.models import DemoDirectoryUser
 
 from .conftest import enrol_sms, lock_demo_account, prove_url
 

@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from enrollment.sms.gateways import outbox
+from services.sms.gateways import outbox
 
 from .conftest import OLD_PASSWORD, lock_demo_account, prove_url, unreachable_directory
 

@@ -4,11 +4,11 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from enrollment.bankid.pnr import hash_personal_number
 from enrollment.crypto import encrypt
 from enrollment.models import Enrollment
-from enrollment.sms.phone import mask
 from identity.directory import get_directory
+from services.bankid.pnr import hash_personal_number
+from services.sms.phone import mask
 
 directory = get_directory()
 PASSWORD = "Gammal-Hemlis-42"

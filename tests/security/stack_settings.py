@@ -8,7 +8,7 @@ import os
 from tests.settings import *  # noqa: F403
 
 CELERY_TASK_ALWAYS_EAGER = True  # the code is sent by the web process itself
-SMS_BACKEND = "enrollment.sms.gateways.HttpBackend"
+SMS_BACKEND = "services.sms.gateways.HttpBackend"
 SMS_HTTP_URL = os.environ["STACK_SMS_SINK"]
 SMS_RETRIES = 0
 TRUSTED_PROXY_COUNT = 1

@@ -6,6 +6,7 @@ gateway, not read off a page. Each test uses accounts of its own (seed.py).
 
 from __future__ import annotations
 
+import json
 import re
 import statistics
 import time
@@ -214,6 +215,27 @@ def test_a_bankid_start_and_cancel_loop_is_limited_per_flow_and_per_account(stac
     assert sum("för många identifieringar" in a.text for a in answers) == 18 - 5
 
 
+def test_a_double_click_on_bankid_starts_one_order_and_leaves_no_failed_proof(stack):
+    from identity.throttle import row_key
+
+    visitor = Visitor(stack, _ip(560))
+    prove = visitor.start_reset("doubleclick")
+    answers = burst(lambda i: visitor.post(f"/bankid/verify/{flow_id(prove)}/", {}), 4)
+    orders = {a.headers["Location"] for a in answers if a.status_code == 302}
+    assert len(orders) == 1 and _bankid_starts(stack, "doubleclick") == 1
+    visitor.post(orders.pop().rstrip("/") + "/cancel", {})
+    rows = stack.query(
+        "SELECT hits FROM identity_throttle WHERE key = %s",
+        row_key("proof-failures", "name:doubleclick"),
+    )
+    hits = (
+        json.loads(rows[0][0])
+        if rows and isinstance(rows[0][0], str)
+        else (rows[0][0] if rows else [])
+    )
+    assert hits == []
+
+
 # --- SMS pumping ---------------------------------------------------------------------------
 def test_no_code_goes_to_a_country_that_is_not_allowed(stack):
     visitor = Visitor(stack, _ip(600))
@@ -313,7 +335,7 @@ def test_a_service_enrolled_just_now_cannot_reset_on_its_own(stack):
 
 # --- the helpdesk ------------------------------------------------------------------------------
 def _pnr(serial: int) -> str:
-    from enrollment.bankid.pnr import luhn_check_digit
+    from services.bankid.pnr import luhn_check_digit
 
     nine = f"900101{serial:03d}"
     return f"19{nine}{luhn_check_digit(nine)}"

@@ -9,13 +9,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from enrollment.bankid.collect import collect_once
-from enrollment.bankid.models import BankIDOrder
-from enrollment.bankid.orders import qr_content
-from enrollment.bankid.pnr import hash_personal_number
 from enrollment.models import Enrollment
 from identity import protection
-from tests.enrollment.bankid.conftest import OTHER_PNR, PNR
+from services.bankid.collect import collect_once
+from services.bankid.models import BankIDOrder
+from services.bankid.orders import qr_content
+from services.bankid.pnr import hash_personal_number
+from tests.services.bankid.conftest import OTHER_PNR, PNR
 
 pytestmark = pytest.mark.django_db
 

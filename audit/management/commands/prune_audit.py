@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from audit.service import prune_audit, record
+from audit.pruning import RetentionTooShort, prune_audit_events
 
 
 class Command(BaseCommand):
@@ -20,20 +19,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, days=None, **options):
-        removed = prune_events(days=days)
+        try:
+            removed = prune_audit_events(days=days)
+        except RetentionTooShort as exc:
+            raise CommandError(str(exc)) from None
         self.stdout.write(f"removed {removed} audit events")
-
-
-def prune_events(*, days: int | None = None) -> int:
-    """Prune and record that it was done (shared with the Celery task)."""
-    days = settings.AUDIT_RETENTION_DAYS if days is None else days
-    if days < 1:
-        raise CommandError("The retention period must be at least one day.")
-    removed = prune_audit(older_than_days=days)
-    record(
-        action="audit.pruned",
-        result="success",
-        actor="system",
-        details={"retention_days": days, "removed": removed},
-    )
-    return removed

@@ -1,0 +1,75 @@
+"""Fill the demo directory with users. Existing users are left as they are, so
+a password reset in the demo survives a restart."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from devtools.demo_directory import DemoDirectoryBackend
+from identity.directory import get_directory
+
+DEMO_USERS = [
+    {
+        "username": "demo",
+        "password": "Demo-Portal-2026!",
+        "display_name": "Demo Användare",
+        "given_name": "Demo",
+        "mail": "demo@demo.local",
+        "mobile": "+46701234512",
+        "ou": "OU=Ekonomi,OU=Staff,DC=demo,DC=local",
+        "extra": {"employeeNumber": "199001012385"},
+    },
+    {
+        "username": "helpdesk",
+        "password": "Demo-Helpdesk-2026!",
+        "display_name": "Helena Helpdesk",
+        "given_name": "Helena",
+        "mail": "helpdesk@demo.local",
+        "groups": ["Helpdesk"],
+        "ou": "OU=IT,OU=Staff,DC=demo,DC=local",
+    },
+    {
+        "username": "admin",
+        "password": "Demo-Admin-2026!",
+        "display_name": "Adam Admin",
+        "given_name": "Adam",
+        "mail": "admin@demo.local",
+        "groups": ["Portal Admins"],
+        "ou": "OU=IT,OU=Staff,DC=demo,DC=local",
+    },
+    {
+        "username": "karin",
+        "password": "Karin-Portal-2026!",
+        "display_name": "Karin Karlsson",
+        "given_name": "Karin",
+        "mail": "karin.karlsson@demo.local",
+        "mobile": "+46731112233",
+        "ou": "OU=Ekonomi,OU=Staff,DC=demo,DC=local",
+        "extra": {"employeeNumber": "201701122382"},
+    },
+    {
+        "username": "olle",
+        "password": "Olle-Portal-2026!",
+        "display_name": "Olle Olsson",
+        "given_name": "Olle",
+        "mail": "olle.olsson@demo.local",
+        "ou": "OU=Lager,OU=Staff,DC=demo,DC=local",
+        "must_change_password": True,
+    },
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo directory's users (existing users are kept)."
+
+    def handle(self, *args, **options):
+        directory = get_directory()
+        if not isinstance(directory, DemoDirectoryBackend):
+            raise CommandError("seed_demo fills the demo directory only (DIRECTORY_BACKEND).")
+        for entry in DEMO_USERS:
+            entry = dict(entry)
+            if directory.find_user(entry["username"]):
+                continue
+            entry.setdefault("upn", f"{entry['username']}@demo.local")
+            directory.create_user(**entry)
+            self.stdout.write(f"created demo user {entry['username']}")

@@ -1,0 +1,1 @@
+from tests.helpdesk.conftest import helpdesk, helpdesk_person  # noqa: F401
