@@ -25,8 +25,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from .labels import event_label
 from .models import AuditEvent
 from .service import record
+from .templatetags.audit_labels import local_time
 
 # A free-standing number of nine digits or more, single spaces or dashes
 # allowed between them (phone numbers, personnummer; not dates, times or
@@ -152,7 +154,7 @@ class ActionFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         actions = AuditEvent.objects.order_by("action").values_list("action", flat=True)
-        return [(a, a) for a in actions.distinct()]
+        return [(a, event_label(a)) for a in actions.distinct()]
 
     def queryset(self, request, queryset):
         return queryset.filter(action=self.value()) if self.value() else queryset
@@ -160,7 +162,14 @@ class ActionFilter(admin.SimpleListFilter):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyModelAdmin):
-    list_display = ["created_at", "action", "result", "actor_shown", "subject_shown", "ip_address"]
+    list_display = [
+        "created_shown",
+        "action_shown",
+        "result",
+        "actor_shown",
+        "subject_shown",
+        "ip_address",
+    ]
     list_filter = [
         ActionFilter,
         "result",
@@ -172,8 +181,8 @@ class AuditEventAdmin(ReadOnlyModelAdmin):
     date_hierarchy = "created_at"
     search_fields = ["subject", "actor", "action", "=subject_guid"]
     fields = [
-        "created_at",
-        "action",
+        "created_shown",
+        "action_shown",
         "result",
         "actor_shown",
         "subject_shown",
@@ -186,6 +195,17 @@ class AuditEventAdmin(ReadOnlyModelAdmin):
     list_per_page = 100
     show_facets = admin.ShowFacets.NEVER
     actions = ["export_selected"]
+
+    @admin.display(description=_("tid"), ordering="created_at")
+    def created_shown(self, event: AuditEvent) -> str:
+        # Local time with the zone named, as in the page's title and everywhere else.
+        return local_time(event.created_at)
+
+    @admin.display(description=_("händelse"), ordering="action")
+    def action_shown(self, event: AuditEvent) -> str:
+        return format_html(
+            '{} <code class="event-code">{}</code>', event_label(event.action), event.action
+        )
 
     @admin.display(description=_("utförd av"), ordering="actor")
     def actor_shown(self, event: AuditEvent) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -51,7 +52,10 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["subject_guid", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.action} {self.result} {self.subject}"
+        # The portal's local time with its zone named, as everywhere else.
+        when = timezone.localtime(self.created_at) if self.created_at else None
+        stamp = f"{when:%Y-%m-%d %H:%M:%S %Z}" if when else ""
+        return f"{stamp} {self.action} {self.result} {self.subject}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

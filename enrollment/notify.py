@@ -103,6 +103,7 @@ def send_enrollment_notice_email(
             "name": user.display_name or user.username,
             "notice": _text(service=service, created=created, ip=ip, at=at),
             "portal_name": settings.PORTAL_NAME,
+            "organisation": getattr(settings, "BRAND_ORGANISATION", "") or "",
         }
         subject = render_to_string("enrollment/email/enrolled_subject.txt", ctx).strip()
         body = render_to_string("enrollment/email/enrolled.txt", ctx)

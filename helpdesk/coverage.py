@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ldap3.utils.dn import parse_dn
 
+from audit.labels import EVENT_LABELS
 from audit.models import AuditEvent
 from enrollment import conf
 from enrollment.models import Enrollment
@@ -28,22 +29,24 @@ from identity.directory import DirectoryUser, get_directory
 RESET_ACTIONS = ("reset.password_set",)
 UNLOCK_ACTIONS = ("reset.unlocked", "helpdesk.unlock")
 
-# The events the other flows write, counted on the page (in this order).
-ACTION_LABELS = {
-    "login": _("Inloggningar"),
-    "enrollment.created": _("Nya registreringar"),
-    "enrollment.changed": _("Ändrade registreringar"),
-    "enrollment.removed": _("Borttagna registreringar"),
-    "sms.code_sent": _("Skickade mobilkoder"),
-    "reset.started": _("Påbörjade återställningar"),
-    "reset.password_set": _("Nya lösenord"),
-    "reset.unlocked": _("Upplåsta konton (själv)"),
-    "reset.failed": _("Misslyckade återställningar"),
-    "reset.locked_out": _("Spärrade återställningar"),
-    "password.changed": _("Bytta lösenord"),
-    "helpdesk.unlock": _("Upplåsta konton (helpdesk)"),
-    "helpdesk.verify_caller": _("Kontroller av den som ringer"),
-}
+# The events the other flows write, counted on the page (in this order); their
+# labels are the audit trail's own (audit.labels), the same on every page.
+COUNTED_ACTIONS = (
+    "login",
+    "enrollment.created",
+    "enrollment.changed",
+    "enrollment.removed",
+    "sms.code_sent",
+    "reset.started",
+    "reset.password_set",
+    "reset.unlocked",
+    "reset.failed",
+    "reset.locked_out",
+    "password.changed",
+    "helpdesk.unlock",
+    "helpdesk.verify_caller",
+)
+ACTION_LABELS = {action: EVENT_LABELS[action] for action in COUNTED_ACTIONS}
 
 
 @dataclass

@@ -267,7 +267,9 @@ def describe_password_policy(*, user: DirectoryUser | None, policy: PasswordPoli
 
     ``rules`` lists each rule's code, text and whether the browser can check it
     (``live``); the server checks all of them again."""
-    rules = ["min_length", "max_length"]
+    # The maximum length is checked but not listed: nobody types 256 characters
+    # by mistake, and a rule that is always met is noise in the checklist.
+    rules = ["min_length"]
     if policy.complexity:
         rules.append("complexity")
     if user is not None:

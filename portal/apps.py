@@ -8,7 +8,10 @@ class PortalConfig(AppConfig):
     default = True
 
     def ready(self):
-        from . import checks  # noqa: F401 - registers the system checks
+        from . import (
+            branding,  # noqa: F401  (registers the brand's system check)
+            checks,  # noqa: F401 - registers the system checks
+        )
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

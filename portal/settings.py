@@ -436,3 +436,20 @@ if env_str("IDENTITY_SERVICES_WEIGHTS"):
     for _item in env_list("IDENTITY_SERVICES_WEIGHTS"):
         _key, _weight, *_flags = _item.split(":")
         IDENTITY_SERVICES_WEIGHTS[_key.strip()] = (int(_weight), "required" in _flags)
+
+# --- Branding and the portal's own error pages (docs/settings.md, "Branding") --
+# The organisation's name, logo file (.svg/.png/.jpg/.webp), primary colour
+# (checked against WCAG 2.1 AA at start-up) and support contact, shown in the
+# header, the footer, error pages and notices. Defaults in portal/branding.py.
+for _name in (
+    "BRAND_ORGANISATION",
+    "BRAND_LOGO_FILE",
+    "BRAND_LOGO_ALT",
+    "BRAND_PRIMARY_COLOUR",
+    "BRAND_SUPPORT_PHONE",
+    "BRAND_SUPPORT_EMAIL",
+    "BRAND_SUPPORT_URL",
+):
+    if env_str(_name) is not None:
+        globals()[_name] = env_str(_name)
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"

@@ -11,6 +11,7 @@ import json
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -35,6 +36,13 @@ def _password_rules(request) -> dict | None:
         return describe_password_policy(user=user, policy=directory.password_policy())
     except DirectoryError:
         return None
+
+
+def _wrong_old_password(logged_in: bool) -> str:
+    if logged_in:
+        return _("Det nuvarande lösenordet stämmer inte. Skriv det igen.")
+    # Not logged in: the name may be the wrong part, and which one must not show.
+    return _("Fel användarnamn eller lösenord. Skriv dem igen, och det nya lösenordet två gånger.")
 
 
 @sensitive_post_parameters("old_password", "new_password", "confirm_password")
@@ -62,7 +70,16 @@ def change_password_view(request):
         except PasswordRejected as exc:
             form.add_failures(exc.failures)
         except DirectoryError as exc:
-            error, error_code = message_for(exc), exc.code
+            if exc.code == "wrong_password":
+                # Only the current password was wrong: say so on its field.
+                # Logged in, the new password typed twice is kept; from the
+                # login page it is not (the answer must not depend on it).
+                form.add_error("old_password", _wrong_old_password(logged_in))
+                if logged_in:
+                    for name in ("new_password", "confirm_password"):
+                        form.fields[name].widget.render_value = True
+            else:
+                error, error_code = message_for(exc), exc.code
         else:
             request.session[_DONE_KEY] = {"purpose": "change", "notified": list(result.notified)}
             return HttpResponseRedirect(reverse("change_password_done"))

@@ -82,6 +82,7 @@ def _context(*, event: str, ip: str, at: str) -> dict:
         "time": when.strftime("%H:%M"),
         "helpdesk": conf.helpdesk_contact(),
         "portal_name": settings.PORTAL_NAME,
+        "organisation": getattr(settings, "BRAND_ORGANISATION", "") or "",
     }
 
 

@@ -33,9 +33,10 @@ class SimulatorConfig:
     #: How long a completed / failed order can still be collected.
     complete_retention: float = 180.0
     failed_retention: float = 300.0
-    #: Strict reading of "collecting twice after a final state returns
-    #: invalidParameters": only the first collect after the final state answers.
-    collect_once: bool = False
+    #: As BankID: "collecting twice after a final state returns
+    #: invalidParameters": only the first collect after the final state answers
+    #: (False keeps answering until the retention ends, for old tests of clients).
+    collect_once: bool = True
     #: Allowed difference (s) between the QR code's time and the real elapsed time.
     qr_tolerance: int = 3
     #: Every RP API call answers 503 maintenance while this is on.

@@ -157,5 +157,7 @@ class Order:
             "userVisibleData": self.user_visible_data,
             "autoStartToken": self.auto_start_token,
             "qrStartToken": self.qr_start_token,
+            # What the app opens when it is done with an autostarted order.
+            "returnUrl": self.return_url,
             "opened": self.picked_up_at is not None,
         }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import logging
 import socket
 import ssl
@@ -46,14 +47,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _run(self) -> None:
         if self.headers.get("Transfer-Encoding"):
-            self._plain(411, b"Send Content-Length")
+            self._json_error(411, "invalidParameters", "Send Content-Length")
             return
         try:
             length = int(self.headers.get("Content-Length") or 0)
         except ValueError:
             length = -1
         if length < 0 or length > MAX_BODY:
-            self._plain(413, b"Request body too large")
+            self._json_error(413, "invalidParameters", "Request body too large")
             return
         body = self.rfile.read(length) if length else b""
         status_headers: list[Any] = []
@@ -109,9 +110,11 @@ class _Handler(BaseHTTPRequestHandler):
             environ[CLIENT_CERT_KEY] = self.connection.getpeercert()
         return environ
 
-    def _plain(self, code: int, text: bytes) -> None:
+    def _json_error(self, code: int, error_code: str, details: str) -> None:
+        # The RP API's error shape ({"errorCode", "details"}), as every other answer.
+        text = json.dumps({"errorCode": error_code, "details": details}).encode()
         self.send_response(code)
-        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(text)))
         self.send_header("Connection", "close")
         self.end_headers()

@@ -9,7 +9,7 @@ from .pnr import ERROR_MESSAGES, InvalidPersonalNumber, normalize_personal_numbe
 class PersonalNumberForm(forms.Form):
     personal_number = forms.CharField(
         label=_("Personnummer"),
-        help_text=_("Fyll i ditt fullständiga personnummer ÅÅMMDDXXXX"),
+        help_text=_("Fyll i ditt fullständiga personnummer ÅÅÅÅMMDDXXXX"),
         max_length=32,
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"}

@@ -202,11 +202,14 @@ def start_order(
     expected_hash: str = "",
     flow_id: str = "",
     visible_text: str = "",
+    return_url: str | None = None,
 ) -> BankIDOrder:
     """Start a BankID order (``/auth``) and its collect chain.
 
     ``personal_number`` (12 digits) narrows the order to that person;
     ``expected_hash`` is what the completed order's person must hash to.
+    ``return_url`` is what the app opens when the order was started on this
+    device (the phone's browser comes back to the order page).
     Raises BankIDError (the view shows its message); nothing is saved then.
     """
     live = find_live_order(request=request, purpose=purpose, user_guid=user_guid, flow_id=flow_id)
@@ -253,6 +256,7 @@ def start_order(
                 ip,
                 personal_number=personal_number,
                 user_visible_data=visible_text or None,
+                **({"return_url": return_url} if return_url else {}),
             )
         except BankIDError as exc:
             if attempt is not None:

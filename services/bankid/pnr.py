@@ -30,6 +30,10 @@ ERROR_MESSAGES = {
     "date": _(
         "Personnumret innehåller inget giltigt födelsedatum. Kontrollera att du har skrivit rätt."
     ),
+    "birth_number": _(
+        "Personnumret stämmer inte: de tre siffrorna före den sista kan inte vara 000. "
+        "Kontrollera att du har skrivit rätt."
+    ),
     "future": _(
         "Personnumret har ett födelsedatum som inte har inträffat än. "
         "Kontrollera att du har skrivit rätt."
@@ -166,6 +170,9 @@ def _today() -> dt.date:
 
 
 def _validate(digits: str, today: dt.date) -> None:
+    if digits[8:11] == "000":
+        # SCB gives birth numbers 001-999; 000 passes Luhn but is never issued.
+        raise InvalidPersonalNumber("birth_number")
     if luhn_check_digit(digits[2:11]) != int(digits[11]):
         raise InvalidPersonalNumber("checksum")
     year = int(digits[:4])

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from enrollment.device import is_mobile
 from enrollment.proofs import get_flow, mark_proved, record_failure
 
 from .messages import error_message, status_message, user_message
@@ -48,7 +49,12 @@ def outcome_text(code: str) -> str:
     return texts.get(code, str(user_message("RFA22")))
 
 
-def order_message(order: BankIDOrder) -> str:
+def order_message(
+    order: BankIDOrder, *, qr_shown: bool | None = None, on_mobile: bool = False
+) -> str:
+    """The text for the order now. ``qr_shown``: the user scans the QR (another
+    device) rather than opening the app through the link on this one; by
+    default a QR was shown unless it is a helpdesk (phone) order."""
     if order.status == Status.COMPLETE:
         if order.outcome == Outcome.ENROLLED:
             return outcome_text("PORTAL_ENROLLED")
@@ -61,10 +67,13 @@ def order_message(order: BankIDOrder) -> str:
         return str(user_message("RFA6"))
     if order.status == Status.EXPIRED:
         return str(user_message("RFA8"))
+    if qr_shown is None:
+        qr_shown = order.purpose != BankIDOrder.Purpose.HELPDESK
     code = status_message(
         order.status,
         order.hint_code or "outstandingTransaction",
-        qr_shown=order.purpose != BankIDOrder.Purpose.HELPDESK,
+        qr_shown=qr_shown,
+        on_mobile=on_mobile,
     )
     return str(user_message(code or "RFA21"))
 
@@ -101,9 +110,15 @@ def qr_image(state: dict) -> str:
     return qr_svg(state["qr"], label=str(QR_LABEL)) if state.get("qr") else ""
 
 
-def order_state(order: BankIDOrder, request) -> dict:
+def order_state(order: BankIDOrder, request, *, mode: str = "") -> dict:
     """The JSON for one poll. Reads the order; writes nothing but a cache key
-    (and, once, the proof into the session)."""
+    (and, once, the proof into the session).
+
+    ``mode`` is how the user starts the app: "link" (on this device) or "qr"
+    (another device); by default the link on a phone and the QR elsewhere."""
+    on_mobile = is_mobile(request)
+    if mode not in ("link", "qr"):
+        mode = "link" if on_mobile else "qr"
     if hasattr(order, "last_poll_mark"):  # polled_order read it with the snapshot
         note_browser_poll(order.pk, order.last_poll_mark)
     else:
@@ -111,15 +126,14 @@ def order_state(order: BankIDOrder, request) -> dict:
     pending = order.status == Status.PENDING
     if pending:
         kick_if_stalled(order)
-    show_qr = (
-        pending
-        and order.purpose != BankIDOrder.Purpose.HELPDESK
-        and (order.hint_code or "") in _QR_HINTS
-    )
+    helpdesk = order.purpose == BankIDOrder.Purpose.HELPDESK
+    show_qr = pending and mode == "qr" and not helpdesk and (order.hint_code or "") in _QR_HINTS
     state = {
         "status": order.status,
         "hint": order.hint_code,
-        "message": order_message(order),
+        "message": order_message(
+            order, qr_shown=None if helpdesk else mode == "qr", on_mobile=on_mobile
+        ),
         # The QR content; the page draws it (static/js/bankid-order.js). Drawing
         # it here on every poll was most of the poll's time.
         "qr": qr_content(order) if show_qr else None,
@@ -128,4 +142,6 @@ def order_state(order: BankIDOrder, request) -> dict:
     if not pending:
         apply_proof(order, request)
         state["next"] = next_url(order, request)
+        if state["next"] == reverse("bankid_done", kwargs={"order_id": order.pk}):
+            state["next"] += f"?mode={mode}"  # the done page's message depends on it
     return state

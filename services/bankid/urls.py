@@ -9,4 +9,5 @@ urlpatterns = [
     path("bankid/order/<uuid:order_id>/status", views.order_status, name="bankid_status"),
     path("bankid/order/<uuid:order_id>/cancel", views.order_cancel, name="bankid_cancel"),
     path("bankid/order/<uuid:order_id>/done", views.order_done, name="bankid_done"),
+    path("bankid/return/<slug:nonce>", views.order_return, name="bankid_return"),
 ]

@@ -12,9 +12,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from enrollment import proofs
 from enrollment.decorators import fresh_login_required
+from enrollment.device import is_mobile
 from enrollment.models import Enrollment
 from enrollment.stepup import services_to_prove, step_up_page
 
+from . import returns
 from .errors import BankIDError
 from .forms import PersonalNumberForm
 from .messages import user_message
@@ -60,12 +62,14 @@ def enroll(request):
                 personal_number=pnr,
                 expected_hash=hash_personal_number(pnr),
                 visible_text=_visible_text(request),
+                return_url=returns.return_url(request),
             )
         except BankIDError as exc:
             error = str(user_message(exc.rfa))
         except StartRefused as exc:
             error = exc.message
         else:
+            returns.remember(request, order)
             return HttpResponseRedirect(reverse("bankid_order", kwargs={"order_id": order.pk}))
     status = 400 if (form.errors or error) else 200
     return render(request, "bankid/enroll.html", {"form": form, "error": error}, status=status)
@@ -93,12 +97,14 @@ def verify(request, flow_id: str):
                 expected_hash=enrollment.value_hash if enrollment else "",
                 flow_id=flow.id,
                 visible_text=_visible_text(request),
+                return_url=returns.return_url(request),
             )
         except BankIDError as exc:
             error = str(user_message(exc.rfa))
         except StartRefused as exc:
             error = exc.message
         else:
+            returns.remember(request, order)
             return HttpResponseRedirect(reverse("bankid_order", kwargs={"order_id": order.pk}))
     return render(
         request,
@@ -119,20 +125,38 @@ def _order_or_404(request, order_id) -> BankIDOrder:
 @never_cache
 def order_page(request, order_id):
     order = _order_or_404(request, order_id)
+    mobile = is_mobile(request)
     state = order_state(order, request)
     if state["done"]:
         return HttpResponseRedirect(state["next"])
+    token = order.auto_start_token
+    # A phone opens the app through BankID's universal link (iOS Safari,
+    # Android Chrome); the order's returnUrl brings the browser back here.
+    # A computer starts the BankID program through bankid:///.
     return render(
         request,
         "bankid/order.html",
         {
             "order": order,
             "state": state,
+            "mobile": mobile,
             "qr_image": qr_image(state),
             "qr_label": QR_LABEL,
-            "autostart": autostart_url(order.auto_start_token) if order.auto_start_token else "",
+            "autostart": autostart_url(token, universal_link=mobile) if token else "",
         },
     )
+
+
+@require_GET
+@never_cache
+def order_return(request, nonce: str):
+    """Where the BankID app sends the phone's browser back (the order's
+    returnUrl): the nonce must be one this browser session was given."""
+    order_id = returns.order_for(request, nonce)
+    order = get_order(request=request, order_id=order_id) if order_id else None
+    if order is None:
+        return render(request, "bankid/return_unknown.html", status=400)
+    return HttpResponseRedirect(reverse("bankid_order", kwargs={"order_id": order.pk}))
 
 
 @require_GET
@@ -141,7 +165,7 @@ def order_status(request, order_id):
     order = polled_order(request=request, order_id=order_id)
     if order is None:
         raise Http404
-    return JsonResponse(order_state(order, request))
+    return JsonResponse(order_state(order, request, mode=request.GET.get("mode", "")))
 
 
 @require_POST
@@ -155,6 +179,13 @@ def order_cancel(request, order_id):
         back = flow.return_url if flow else reverse("home")
     messages.info(request, order_message(order))
     return HttpResponseRedirect(back)
+
+
+def _done_message(order: BankIDOrder, request) -> str:
+    mode = request.GET.get("mode", "")
+    if mode not in ("link", "qr"):
+        mode = "link" if is_mobile(request) else "qr"
+    return order_message(order, qr_shown=mode == "qr", on_mobile=is_mobile(request))
 
 
 @require_GET
@@ -173,7 +204,7 @@ def order_done(request, order_id):
         {
             "order": order,
             "success": success,
-            "message": order_message(order),
+            "message": _done_message(order, request),
             "retry": retry,
         },
     )

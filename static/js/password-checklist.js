@@ -93,8 +93,22 @@
       });
     }
 
-    input.addEventListener("input", update);
-    if (confirm) confirm.addEventListener("input", update);
+    // The server's errors are about the password sent before: once the user
+    // types a new one, the live checklist speaks instead of them.
+    function forgetServerErrors(field) {
+      var error = document.getElementById(field.id + "_error");
+      if (error) error.hidden = true;
+      var box = field.closest(".field");
+      if (box) box.classList.remove("has-error");
+      field.removeAttribute("aria-invalid");
+      ["password-summary", "password-error"].forEach(function (id) {
+        var alert = document.getElementById(id);
+        if (alert) alert.hidden = true;
+      });
+    }
+
+    input.addEventListener("input", function () { forgetServerErrors(input); update(); });
+    if (confirm) confirm.addEventListener("input", function () { forgetServerErrors(confirm); update(); });
     update();
   }
 

@@ -145,3 +145,13 @@ def test_rate_limit_answer_has_the_ratelimit_headers(sim, raw):
     response = raw("collect", {"orderRef": "x"})
     assert _error(response) == (429, "tooManyRequests")
     assert {"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"} <= set(response.headers)
+
+
+def test_a_chunked_body_gets_a_json_error_like_every_other_answer(raw, sim):
+    response = raw.session.post(
+        sim.api_url + "auth",
+        data=(part for part in [b'{"endUserIp":', b'"192.0.2.1"}']),  # chunked
+        headers={"Content-Type": "application/json"},
+        timeout=10,
+    )
+    assert _error(response) == (411, "invalidParameters")

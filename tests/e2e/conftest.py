@@ -3,7 +3,8 @@ with an axe-core WCAG 2.1 A/AA check of every page a test visits.
 
 Use the ``page`` fixture as usual; after each navigation call ``a11y(page)``.
 The fixture checks the last page at the end, and a page that was loaded but
-never checked fails the test. Screenshots go to ``test-results/screenshots``.
+never checked fails the test. Every checked page is also saved as a screenshot
+in ``test-results/screenshots`` (``<test>-NN.png``; ``<test>.png`` is the last).
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-OUTPUT = Path(os.environ.get("E2E_OUTPUT", "test-results"))
+# Anchored at the checkout: a test may change the working directory.
+OUTPUT = Path(os.environ.get("E2E_OUTPUT", Path(__file__).resolve().parents[2] / "test-results"))
 
 
 def pytest_collection_modifyitems(items):
@@ -60,10 +62,12 @@ def browser_context_args(browser_context_args, live_server, browser_language):
 class A11yChecker:
     """Runs axe-core (bundled by axe-playwright-python, no CDN) on a page."""
 
-    def __init__(self) -> None:
+    def __init__(self, name: str = "page") -> None:
         from axe_playwright_python.sync_playwright import Axe
 
         self.axe = Axe()
+        self.name = name
+        self.shots = 0
         self.unchecked: list[str] = []
         self.checked: list[str] = []
 
@@ -76,6 +80,8 @@ class A11yChecker:
         results = self.axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
         self.checked.append(page.url)
         self.unchecked = [u for u in self.unchecked if u != page.url]
+        self.shots += 1
+        screenshot(page, f"{self.name}-{self.shots:02d}")
         if results.violations_count:
             pytest.fail(
                 f"axe found {results.violations_count} WCAG 2.1 A/AA violation(s) on "
@@ -85,8 +91,8 @@ class A11yChecker:
 
 
 @pytest.fixture
-def a11y():
-    return A11yChecker()
+def a11y(request):
+    return A11yChecker(request.node.name)
 
 
 @pytest.fixture

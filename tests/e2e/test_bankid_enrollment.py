@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from devtools.bankid_simulator import BankIDSimulator
+from enrollment.models import Enrollment
 
 from .test_login import log_in
 
@@ -115,3 +116,99 @@ def test_cancelling_in_the_app_tells_the_user_and_lets_them_retry(page, a11y, de
     expect(page.get_by_text("Åtgärden avbröts.")).to_be_visible(timeout=30_000)
     a11y(page)
     expect(page.get_by_role("link", name="Försök igen")).to_be_visible()
+
+
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1"
+)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "texts"),
+    [
+        (
+            "",
+            {
+                "open": "Öppna BankID",
+                "message": "Försöker starta BankID-appen.",
+                "done": "Du har nu registrerat ditt BankID för återställning av lösenord",
+            },
+        ),
+        (
+            "/en",
+            {
+                "open": "Open BankID",
+                "message": "Trying to start your BankID app.",
+                "done": "You have now registered your BankID for password reset",
+            },
+        ),
+    ],
+    ids=["sv", "en"],
+)
+def test_on_a_phone_the_app_opens_through_the_universal_link_and_returns_to_the_order(
+    browser, live_server, a11y, demo_user, bankid, prefix, texts
+):
+    """An iPhone at 390x844: "Öppna BankID" is the universal link; "the app"
+    (this test, at app.bankid.com) approves and opens the order's returnUrl,
+    which lands this browser back on the order page, which then finishes."""
+    context = browser.new_context(
+        user_agent=IPHONE,
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        locale="sv-SE",
+        base_url=live_server.url,
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.on("load", lambda: a11y.on_load(page))
+    opened = []
+
+    def bankid_app(route):
+        token = re.search(r"autostarttoken=([\w-]+)", route.request.url).group(1)
+        order = bankid.open(autoStartToken=token)
+        bankid.approve(order["orderRef"], personal_number=PNR)
+        return_url = next(o for o in bankid.orders() if o["orderRef"] == order["orderRef"])[
+            "returnUrl"
+        ]
+        opened.append((route.request.url, return_url))
+        route.fulfill(status=302, headers={"Location": return_url})
+
+    page.route("https://app.bankid.com/**", bankid_app)
+    try:
+        page.goto(f"{prefix}/login/")
+        a11y(page)
+        page.locator("#id_username").fill("anna")
+        page.locator("#id_password").fill("Gammal-Hemlis-42")
+        page.locator("main form button[type=submit]").click()
+        expect(page).to_have_url(re.compile(rf"{prefix}/$"))
+        a11y(page)
+        page.goto(f"{prefix}/bankid/")
+        a11y(page)
+        page.locator("#id_personal_number").fill(PNR)
+        page.locator("main form button[type=submit]").click()
+        open_link = page.get_by_role("link", name=texts["open"], exact=True)
+        expect(open_link).to_have_attribute("href", re.compile(r"^https://app\.bankid\.com/\?"))
+        expect(page.locator("#bankid-message")).to_have_text(texts["message"])
+        expect(page.locator("#bankid-qr svg")).to_have_count(0)  # no QR on the phone first
+        a11y(page)
+        open_link.click()
+        expect(page.get_by_text(texts["done"])).to_be_visible(timeout=30_000)
+        a11y(page)
+        assert len(opened) == 1
+        link, return_url = opened[0]
+        assert link.endswith("&redirect=null")
+        assert re.fullmatch(
+            rf"{re.escape(live_server.url)}{prefix}/bankid/return/[\w-]+", return_url
+        )
+        assert Enrollment.objects.filter(user_guid=demo_user.guid, service="bankid").exists()
+    finally:
+        from .conftest import screenshot
+
+        screenshot(page, f"bankid-phone-{prefix.strip('/') or 'sv'}")
+        # The order page loads twice (before the app, and on the return), and
+        # the second time goes on to the done page at once: checked the first time.
+        missed = [u for u in a11y.unchecked if u != page.url and u not in a11y.checked]
+        context.close()
+    assert not missed, f"pages loaded but not checked with axe: {missed}"

@@ -103,11 +103,30 @@ def test_the_coverage_audit_and_caller_check_pages_pass_the_accessibility_check(
     page.get_by_role("link", name="Registreringsgrad").first.click()
     expect(page.get_by_role("img", name="Registreringsgrad per organisationsenhet")).to_be_visible()
     a11y(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.goto("/admin/audit/auditevent/")
+    # Each event code with its label, and the whole list within the window.
+    expect(page.locator("#result_list")).to_contain_text("Inloggning")
     expect(page.locator("#result_list")).to_contain_text("login")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    table = page.locator("#result_list").bounding_box()
+    assert table["x"] + table["width"] <= 1280
     a11y(page)
+    # The event page: its title and its body give the same local time, zone named.
+    page.locator("#result_list tbody tr").last.locator("th a, td a").first.click()
+    expect(page.locator(".field-created_shown .readonly")).to_have_text(
+        re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d (CET|CEST)")
+    )
+    shown = page.locator(".field-created_shown .readonly").inner_text()
+    expect(page.locator("#content h2, #content-subtitle, h2").first).to_contain_text(shown)
+    a11y(page)
+    page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"/admin/helpdesk/user/{anna_with_mobilkod.guid}/")
+    expect(page.locator("#events-heading")).to_be_visible()
+    expect(page.get_by_role("cell", name="Identitetstjänst registrerad")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     a11y(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("link", name="Skicka en kod med Mobilkod").click()
     expect(page.get_by_role("button", name="Skicka kod")).to_be_visible()
     a11y(page)

@@ -144,3 +144,25 @@ def test_the_change_needs_the_csrf_token(demo_user):
         {"username": "anna", "old_password": OLD_PASSWORD, "new_password": NEW_PASSWORD},
     )
     assert response.status_code == 403
+
+
+def test_a_logged_in_users_wrong_current_password_is_told_on_its_field_and_the_new_one_kept(
+    logged_in, django_capture_on_commit_callbacks
+):
+    response = change(
+        logged_in, django_capture_on_commit_callbacks, old="Inte-Rätt-99", username=None
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Det nuvarande lösenordet stämmer inte. Skriv det igen." in page
+    assert "Fel användarnamn" not in page  # there is no username field to be wrong
+    assert page.count(f'value="{NEW_PASSWORD}"') == 2  # new and repeated, not the old one
+    assert 'value="Inte-Rätt-99"' not in page
+
+
+def test_the_done_page_of_a_logged_in_change_leads_home(
+    logged_in, django_capture_on_commit_callbacks
+):
+    change(logged_in, django_capture_on_commit_callbacks, username=None)
+    page = logged_in.get(reverse("change_password_done")).content.decode()
+    assert f'<a class="button primary" href="{reverse("home")}" id="done-home">' in page

@@ -81,3 +81,13 @@ def test_a_user_without_email_or_phone_gets_no_notice(django_capture_on_commit_c
     with django_capture_on_commit_callbacks(execute=True):
         assert queue_password_notices(user=user, event="reset", ip="") == []
     assert mail.outbox == [] and outbox == []
+
+
+def test_the_notice_is_signed_by_the_organisation_and_names_its_support(settings):
+    settings.BRAND_ORGANISATION = "Exempelkommunen"
+    settings.HELPDESK_CONTACT = "08-765 43 21"
+    send_notice_email(**notice())
+    (message,) = mail.outbox
+    assert message.body.rstrip().endswith("Självserviceportalen\nExempelkommunen")
+    assert "ring IT-supporten på 08-765 43 21." in message.body
+    assert "<br>Exempelkommunen</p>" in message.alternatives[0].content

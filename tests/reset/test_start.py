@@ -88,7 +88,13 @@ def test_the_account_is_found_by_name_upn_or_email(walker, enrolled_user, name):
 
 def test_the_page_shows_the_name_as_typed(walker, enrolled_user):
     html = proof_page(walker, "anna@demo.local")
-    assert "Konto: anna@demo.local" in html
+    assert '<strong class="account-name">anna@demo.local</strong>' in html
+
+
+def test_a_decoy_flow_shows_the_typed_name_and_a_way_to_start_over(walker, db):
+    html = proof_page(walker, "annna")
+    assert '<strong class="account-name">annna</strong>' in html
+    assert f'href="{reverse("reset_start")}" id="wrong-account">Fel konto? Börja om</a>' in html
 
 
 def test_starting_is_audited_for_unknown_names_too(walker, db):

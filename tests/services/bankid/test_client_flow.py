@@ -118,7 +118,7 @@ def test_unknown_order_ref_is_invalid_parameters(bankid):
 
 
 def test_final_state_is_collectable_only_for_a_while(sim, bankid):
-    sim.configure(complete_retention=0.3)
+    sim.configure(complete_retention=0.3, collect_once=False)
     order = bankid.auth(END_USER_IP)
     sim.approve(order.order_ref)
     assert bankid.collect(order.order_ref).is_complete
@@ -134,8 +134,7 @@ def test_final_state_is_collectable_only_for_a_while(sim, bankid):
     eventually(stale)
 
 
-def test_strict_mode_answers_only_the_first_collect_after_the_final_state(sim, bankid):
-    sim.configure(collect_once=True)
+def test_only_the_first_collect_after_the_final_state_answers(sim, bankid):
     order = bankid.auth(END_USER_IP)
     sim.user_cancel(order.order_ref)
     assert bankid.collect(order.order_ref).is_failed

@@ -55,7 +55,7 @@ def status(client, order) -> dict:
 def test_enroll_page_asks_for_the_personnummer_in_the_guides_words(logged_in):
     page = logged_in.get(reverse("bankid_enroll")).content.decode()
     assert "Ange personnummer för att logga in med Mobilt BankID" in page
-    assert "Fyll i ditt fullständiga personnummer ÅÅMMDDXXXX" in page
+    assert "Fyll i ditt fullständiga personnummer ÅÅÅÅMMDDXXXX" in page
 
 
 @pytest.mark.parametrize(

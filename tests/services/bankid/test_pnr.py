@@ -105,9 +105,22 @@ def test_the_error_never_contains_the_number():
 
 
 def test_every_error_code_has_a_user_message():
-    codes = {"required", "format", "checksum", "date", "future"}
+    codes = {"required", "format", "checksum", "date", "future", "birth_number"}
     assert codes == set(ERROR_MESSAGES)
     assert all(str(InvalidPersonalNumber(code).message) for code in codes)
+
+
+def test_birth_number_000_is_refused_although_its_check_digit_is_right():
+    nine = "900101000"
+    number = f"19{nine}{luhn_check_digit(nine)}"
+    with pytest.raises(InvalidPersonalNumber) as caught:
+        normalize_personal_number(number)
+    assert caught.value.code == "birth_number"
+    # 001 is the lowest number SCB gives.
+    nine = "900101001"
+    assert normalize_personal_number(f"19{nine}{luhn_check_digit(nine)}") == f"19{nine}" + str(
+        luhn_check_digit(nine)
+    )
 
 
 def test_coordination_number_helpers():

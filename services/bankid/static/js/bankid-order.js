@@ -8,6 +8,17 @@
   var qr = document.getElementById("bankid-qr");
   var message = document.getElementById("bankid-message");
   var failures = 0;
+  // How the user starts the app: "link" (BankID on this device) or "qr"
+  // (another device). The status message (RFA13 or RFA1, RFA17A or RFA17B)
+  // depends on it, and the QR is only drawn while it is used.
+  var mode = box.dataset.mode || "qr";
+  var link = document.getElementById("bankid-autostart");
+  var other = document.getElementById("bankid-other-device");
+  if (link) link.addEventListener("click", function () { mode = "link"; });
+  if (other) other.addEventListener("toggle", function () {
+    mode = other.open ? "qr" : "link";
+    poll();
+  });
 
   var SVG = "http://www.w3.org/2000/svg";
   var label = box.dataset.qrLabel || "QR";
@@ -61,25 +72,33 @@
     }
   }
 
+  var timer = null;
+  var generation = 0;  // a poll started by a toggle replaces the running chain
   function poll() {
-    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    if (timer) window.clearTimeout(timer);
+    timer = null;
+    var mine = ++generation;
+    var target = url + (url.indexOf("?") === -1 ? "?" : "&") + "mode=" + mode;
+    fetch(target, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
         if (!response.ok) throw new Error("HTTP " + response.status);
         return response.json();
       })
       .then(function (state) {
+        if (mine !== generation) return;
         failures = 0;
         show(state);
         if (state.done && state.next) {
           window.location.assign(state.next);
         } else {
-          window.setTimeout(poll, 1000);
+          timer = window.setTimeout(poll, 1000);
         }
       })
       .catch(function () {
+        if (mine !== generation) return;
         failures += 1;
-        window.setTimeout(poll, Math.min(1000 * failures, 5000));
+        timer = window.setTimeout(poll, Math.min(1000 * failures, 5000));
       });
   }
-  window.setTimeout(poll, 1000);
+  timer = window.setTimeout(poll, 1000);
 })();
