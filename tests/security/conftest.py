@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -26,15 +25,11 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.processes import Gunicorn
+
 ROOT = Path(__file__).resolve().parents[2]
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 REDIS = "redis://127.0.0.1:6379"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class SmsSink:
@@ -148,38 +143,8 @@ class Stack:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        with open(self.log, "ab") as out:
-            self.proc = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "portal.wsgi:application",
-                    "--bind",
-                    f"127.0.0.1:{self.port}",
-                    "--workers",
-                    "3",
-                    "--threads",
-                    "4",
-                    "--timeout",
-                    "60",
-                ],  # fmt: skip
-                cwd=ROOT,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(self.url + "/login/", timeout=10).status_code == 200:
-                    return
-            except (requests.ConnectionError, requests.Timeout):
-                time.sleep(0.2)
-        raise RuntimeError(f"gunicorn did not start:\n{self.log.read_text()}")
+        self.web = Gunicorn(env, self.log, workers=3, threads=4)
+        self.url = self.web.url
 
     @property
     def sink(self) -> SmsSink:
@@ -233,11 +198,7 @@ class Stack:
             self.worker.wait(timeout=20)
         except subprocess.TimeoutExpired:
             self.worker.kill()
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        self.web.stop()
         if self.kind != "default":
             import psycopg
 
