@@ -76,8 +76,21 @@ class A11yChecker:
 
     def __call__(self, page) -> None:
         """Check the page as it is now; fail on any WCAG 2.1 A/AA violation."""
-        page.wait_for_load_state("domcontentloaded")
-        results = self.axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        from playwright.sync_api import Error as PlaywrightError
+
+        for attempt in range(3):
+            page.wait_for_load_state("domcontentloaded")
+            try:
+                results = self.axe.run(
+                    page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}}
+                )
+                break
+            except PlaywrightError as exc:
+                # The page moved on by itself (an order page going to its done
+                # page) while axe ran: check the page it moved to.
+                if "Execution context was destroyed" not in str(exc) or attempt == 2:
+                    raise
+                page.wait_for_load_state("load")
         self.checked.append(page.url)
         self.unchecked = [u for u in self.unchecked if u != page.url]
         self.shots += 1
