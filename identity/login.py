@@ -18,17 +18,17 @@ class LoginRateLimited(DirectoryError):
     permanent = False
 
 
-def login_limits(*, request, subject: str) -> list[throttle.Limit]:
-    """Failed logins per account (every spelling of its name counts as one) and
-    attempts per address, in one sliding window."""
+def address_limit(request) -> throttle.Limit:
+    """Login attempts per address, in the login window."""
     limits = conf.login_rate_limits()
-    window = limits["window"]
-    return [
-        throttle.Limit(
-            "login-ip", protection.address_subject(client_ip(request) or ""), limits["ip"], window
-        ),
-        throttle.Limit("login-account", subject, limits["user"], window),
-    ]
+    address = protection.address_subject(client_ip(request) or "")
+    return throttle.Limit("login-ip", address, limits["ip"], limits["window"])
+
+
+def account_limit(subject: str) -> throttle.Limit:
+    """Failed logins per account (every spelling of its name counts as one)."""
+    limits = conf.login_rate_limits()
+    return throttle.Limit("login-account", subject, limits["user"], limits["window"])
 
 
 def _subject(username: str) -> str:
@@ -51,11 +51,15 @@ def authenticate_user(*, request, username: str, password: str):
     to the password check.
     """
     username = (username or "").strip()[:MAX_USERNAME_LENGTH]
-    limits = login_limits(request=request, subject=_subject(username))
     token = secrets.token_hex(8)
     try:
+        # The address first: a flood it refuses costs no directory search.
         protection.check_rate(
-            limits, request=request, action="login", subject=username, token=token
+            [address_limit(request)], request=request, action="login", subject=username
+        )
+        account = account_limit(_subject(username))
+        protection.check_rate(
+            [account], request=request, action="login", subject=username, token=token
         )
     except protection.Refused as exc:
         raise LoginRateLimited(detail=exc.scope) from None
@@ -70,7 +74,7 @@ def authenticate_user(*, request, username: str, password: str):
             details={"reason": exc.code, "detail": exc.detail},
         )
         raise
-    throttle.release(limits[1], token)
+    throttle.release(account, token)
     user = sync_local_user(dir_user)
     record(
         action="login",

@@ -153,12 +153,6 @@ def is_locked_out(*, user_guid: str = "", username: str = "") -> bool:
     return bool(subject) and throttle.is_full(proof_limit(subject))
 
 
-def lockout_left(*, user_guid: str = "", username: str = "") -> int:
-    """Seconds until the account may try a proof again (0: it may now)."""
-    subject = account_subject(user_guid=user_guid, username=username)
-    return throttle.retry_after(proof_limit(subject)) if subject else 0
-
-
 @dataclass(frozen=True)
 class ProofAttempt:
     """A proof under way: its slot in the account's failed-proof budget."""

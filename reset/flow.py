@@ -66,8 +66,7 @@ def start_reset(*, request, username: str, purpose: str = "reset") -> ProofFlow:
     typed = (username or "").strip()[:MAX_USERNAME_LENGTH]
     # Counted on the address first (a flood it refuses costs no directory
     # search), then on the account: every spelling of its name is one.
-    by_address, _ = protection.start_limits(request=request, user_guid="", username="")
-    if throttle.attempt([by_address]) is not None:
+    if throttle.attempt([protection.start_address_limit(request)]) is not None:
         _record_failed(request, typed, purpose, result="denied", reason="rate_limited")
         raise ResetRefused("rate_limited")
     try:
@@ -75,8 +74,8 @@ def start_reset(*, request, username: str, purpose: str = "reset") -> ProofFlow:
     except DirectoryError as exc:
         _record_failed(request, typed, purpose, result="error", reason=exc.code)
         raise
-    _, by_account = protection.start_limits(
-        request=request, user_guid=dir_user.guid if dir_user else "", username=typed
+    by_account = protection.start_account_limit(
+        user_guid=dir_user.guid if dir_user else "", username=typed
     )
     if throttle.attempt([by_account]) is not None:
         _record_failed(request, typed, purpose, result="denied", reason="rate_limited")

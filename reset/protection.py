@@ -14,19 +14,18 @@ from identity.throttle import Limit
 from . import conf
 
 
-def flow_subject(flow: ProofFlow) -> str:
-    return protection.account_subject(user_guid=flow.user_guid, username=flow.username)
-
-
 # --- rate limits -------------------------------------------------------------------
-def start_limits(*, request, user_guid: str, username: str) -> list[Limit]:
-    """Reset and unlock starts per address and per account (known or not)."""
+def start_address_limit(request) -> Limit:
+    """Reset and unlock starts per address."""
+    limits = conf.rate_limits()
+    return Limit("reset-start-ip", protection.origin(request), limits["ip"], limits["window"])
+
+
+def start_account_limit(*, user_guid: str, username: str) -> Limit:
+    """Reset and unlock starts per account (known or not)."""
     limits = conf.rate_limits()
     subject = protection.account_subject(user_guid=user_guid, username=username)
-    return [
-        Limit("reset-start-ip", protection.origin(request), limits["ip"], limits["window"]),
-        Limit("reset-start-account", subject, limits["user"], limits["window"]),
-    ]
+    return Limit("reset-start-account", subject, limits["user"], limits["window"])
 
 
 def change_limits(*, request, user_guid: str, username: str) -> list[Limit]:

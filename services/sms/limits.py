@@ -35,11 +35,6 @@ class SmsRateLimited(Exception):
         return message(self.code)
 
 
-def subject_key(*, user_guid: str, username: str) -> str:
-    # An unknown user (no GUID) is limited by the name typed, like a known one.
-    return protection.account_subject(user_guid=user_guid, username=username)
-
-
 def _limit(name: str, subject: str) -> Limit:
     limit, window = conf.rate_limit(name)
     return Limit(f"sms-{name}", subject, limit, window)
@@ -114,7 +109,7 @@ def check_send(
             user_guid=user_guid,
             username=username,
         )
-    subject = subject_key(user_guid=user_guid, username=username)
+    subject = protection.account_subject(user_guid=user_guid, username=username)
     cooldown = conf.resend_cooldown_seconds()
     origin = protection.origin(request)
     # The cooldown holds across flows: per number, and for a decoy per the
@@ -161,7 +156,9 @@ def check_verify(*, request, user_guid: str, username: str) -> None:
     """Count one typed code; raise SmsRateLimited (audited) when over a limit."""
     full = throttle.attempt(
         [
-            _limit("verify_user", subject_key(user_guid=user_guid, username=username)),
+            _limit(
+                "verify_user", protection.account_subject(user_guid=user_guid, username=username)
+            ),
             _limit("verify_ip", protection.origin(request)),
         ]
     )

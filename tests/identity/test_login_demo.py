@@ -34,3 +34,21 @@ def test_the_demo_directory_locks_an_account_after_the_threshold(client, demo_us
     assert "Ditt konto är låst" in response.content.decode()
     newest = AuditEvent.objects.filter(action="login").first()
     assert newest.details["reason"] == "account_locked"
+
+
+def test_a_login_refused_by_its_address_costs_no_directory_search(
+    client, demo_user, demo_directory, settings, monkeypatch
+):
+    settings.LOGIN_RATE_LIMITS = {"ip": 1}
+    searches = []
+    find_user = type(demo_directory).find_user
+    monkeypatch.setattr(
+        type(demo_directory),
+        "find_user",
+        lambda self, name: searches.append(name) or find_user(self, name),
+    )
+    client.post(reverse("login"), {"username": "anna", "password": "fel"})
+    assert searches == ["anna"]
+    response = client.post(reverse("login"), {"username": "anna", "password": "fel"})
+    assert response.status_code == 400 and "För många" in response.content.decode()
+    assert searches == ["anna"]  # refused before the directory was asked
