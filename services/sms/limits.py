@@ -3,7 +3,7 @@
 
 Sending costs money and can be abused ("SMS pumping"): every code counts
 per account, per number and per address, in an hour and in a day, with a
-cooldown per account and per number across flows, and against a global
+cooldown per number across flows (per name for a decoy), and against a global
 hourly budget that raises an alert when it is spent.
 """
 
