@@ -90,4 +90,4 @@ def test_the_notice_is_signed_by_the_organisation_and_names_its_support(settings
     (message,) = mail.outbox
     assert message.body.rstrip().endswith("Självserviceportalen\nExempelkommunen")
     assert "ring IT-supporten på 08-765 43 21." in message.body
-    assert "<br>Exempelkommunen</p>" in message.alternatives[0].content
+    assert "Självserviceportalen · Exempelkommunen" in message.alternatives[0].content
