@@ -136,3 +136,18 @@ def test_every_html_email_template_extends_the_branded_base():
         if '{% extends "email/base.html" %}' not in p.read_text()
     ]
     assert unbranded == []
+
+
+def test_a_mail_server_that_is_down_is_one_log_line_without_a_traceback(settings, caplog):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+    sent = send_template_mail(
+        template="enrollment_removed",
+        to="anna@example.org",
+        context={"name": "Anna", "service_name": "Mobilkod"},
+    )
+    assert sent is False
+    (record,) = [r for r in caplog.records if r.name == "portal.helpdesk"]
+    assert "could not be sent" in record.getMessage()
+    assert record.exc_info is None
+    assert "anna@example.org" not in caplog.text
