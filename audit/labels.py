@@ -32,6 +32,7 @@ EVENT_LABELS = {
     "bankid.enroll": _("Mobilt BankID registrerat"),
     "bankid.verify": _("Identifiering med Mobilt BankID"),
     "bankid.helpdesk": _("Kontroll med Mobilt BankID"),
+    "bankid.high_risk": _("Mobilt BankID med hög risk"),
     "reset.started": _("Återställning påbörjad"),
     "reset.password_set": _("Nytt lösenord satt"),
     "reset.unlocked": _("Konto upplåst (själv)"),
