@@ -41,3 +41,35 @@ def test_the_page_and_a_reused_link_in_english(page, a11y, demo_user, browser_la
     page.goto(link)
     expect(page.get_by_role("alert")).to_contain_text("already been used")
     a11y(page)
+
+
+def test_a_held_owner_is_told_on_the_enrol_page(page, a11y, demo_user):
+    from identity.models import AccountHold
+
+    AccountHold.objects.create(user_guid=demo_user.guid, username="anna")
+    page.goto("/login/?next=/sms/")
+    a11y(page)
+    page.get_by_label("Användarnamn").fill("anna")
+    page.get_by_label("Lösenord").fill("Gammal-Hemlis-42")
+    page.get_by_role("button", name="Logga in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kontot är spärrat för ändringar")
+    a11y(page)
+
+
+def test_the_helpdesk_sees_the_hold_and_clears_it(page, a11y, demo_user, demo_directory):
+    from identity.models import AccountHold
+
+    from .test_helpdesk import log_in_to_the_admin
+
+    demo_directory.create_user(
+        username="helena", password="Helpdesk-Hemlis-42", groups=["Helpdesk"], mail="h@demo.local"
+    )
+    AccountHold.objects.create(user_guid=demo_user.guid, username="anna")
+    log_in_to_the_admin(page, a11y)
+    page.goto(f"/admin/helpdesk/user/{demo_user.guid}/")
+    expect(page.get_by_text("Spärrat: ”Det var inte jag”")).to_be_visible()
+    a11y(page)
+    page.get_by_role("button", name="Ta bort spärren (efter samtal med personen)").click()
+    expect(page.get_by_text("Spärren är borttagen.")).to_be_visible()
+    a11y(page)
+    assert not holds.is_on_hold(demo_user.guid)
