@@ -160,7 +160,7 @@ def reminder_text(*, days: int, expires_at: datetime, change_url: str, not_me: s
     return f"{text} {if_not_you(not_me)}"
 
 
-def _send(reminder: DueReminder, *, now: datetime) -> list[str]:
+def _send(reminder: DueReminder) -> list[str]:
     """Send one reminder on every channel; returns the channels used."""
     user = reminder.user
     channels: list[str] = []
@@ -228,7 +228,7 @@ def send_password_expiry_reminders(
         if run.sent + run.failed >= cap:
             run.deferred += 1
             continue
-        _remind(reminder, run=run, now=now)
+        _remind(reminder, run=run)
     logger.info(
         "password expiry reminders: %s due, %s sent, %s failed, %s deferred",
         len(run.due),
@@ -239,7 +239,7 @@ def send_password_expiry_reminders(
     return run
 
 
-def _remind(reminder: DueReminder, *, run: ExpiryRun, now: datetime) -> None:
+def _remind(reminder: DueReminder, *, run: ExpiryRun) -> None:
     user = reminder.user
     details = {"threshold": reminder.threshold, "days_left": reminder.days_left}
     try:
@@ -251,7 +251,7 @@ def _remind(reminder: DueReminder, *, run: ExpiryRun, now: datetime) -> None:
                 threshold=reminder.threshold,
                 expires_at=user.password_expires_at,
             )
-            channels = _send(reminder, now=now)
+            channels = _send(reminder)
             row.channels = ",".join(channels)[:64]
             row.save(update_fields=["channels"])
             record(

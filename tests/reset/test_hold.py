@@ -72,3 +72,31 @@ def test_the_reset_notice_carries_the_not_me_link(walker, enrolled_user, setting
 
 def test_not_me_link_is_empty_for_no_account():
     assert not_me_link(user_guid="", kind="password.reset") == ""
+
+
+def test_a_held_account_refuses_self_service_proofs_but_not_the_helpdesks_caller_check(
+    enrolled_user, rf
+):
+    from identity import protection
+
+    _hold(enrolled_user)
+    request = rf.get("/")
+    with pytest.raises(protection.Refused):
+        protection.begin_proof(
+            request=request,
+            user_guid=enrolled_user.guid,
+            username="anna",
+            service="sms",
+            purpose="reset",
+        )
+    attempt = protection.begin_proof(
+        request=request,
+        user_guid=enrolled_user.guid,
+        username="anna",
+        service="sms",
+        purpose="helpdesk",
+    )
+    protection.proof_passed(attempt)
+    assert AuditEvent.objects.filter(
+        action="protection.proof_refused", details__reason="on_hold"
+    ).exists()
