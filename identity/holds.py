@@ -198,3 +198,15 @@ def clear_hold(*, request, user_guid: str) -> bool:
             details={"kind": hold.kind, "held_since": hold.created_at.isoformat()},
         )
     return True
+
+
+def prune_notice_links(*, now: datetime | None = None) -> int:
+    """Delete the links that can no longer be used (expired), except the one
+    a hold came from (the helpdesk sees what it was about). Run nightly."""
+    now = now or timezone.now()
+    deleted, _ = (
+        NoticeLink.objects.filter(expires_at__lt=now)
+        .exclude(pk__in=AccountHold.objects.exclude(link=None).values("link"))
+        .delete()
+    )
+    return deleted

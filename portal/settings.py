@@ -330,6 +330,10 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "identity.prune_throttles",
             "schedule": crontab(minute=23),
         },
+        "prune-notice-links": {
+            "task": "identity.prune_notice_links",
+            "schedule": crontab(hour=4, minute=29),
+        },
         "clear-expired-sessions": {
             "task": "portal.clear_expired_sessions",
             "schedule": crontab(hour=4, minute=7),

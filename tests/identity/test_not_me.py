@@ -137,3 +137,18 @@ def test_the_helpdesk_clears_the_hold_and_it_is_audited(demo_user):
     assert not holds.is_on_hold(demo_user.guid)
     assert AuditEvent.objects.filter(action="identity.hold_cleared").exists()
     assert not holds.clear_hold(request=None, user_guid=demo_user.guid)
+
+
+def test_expired_links_are_pruned_but_a_holds_own_link_is_kept(demo_user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    for kind in ("password.reset", "password.changed", "enrollment.created"):
+        holds.notice_link_url(user_guid=demo_user.guid, kind=kind)
+    held = NoticeLink.objects.get(kind="password.changed")
+    AccountHold.objects.create(user_guid=demo_user.guid, link=held)
+    later = timezone.now() + timedelta(days=8)
+    assert holds.prune_notice_links(now=later) == 2
+    assert list(NoticeLink.objects.values_list("kind", flat=True)) == ["password.changed"]
+    assert holds.prune_notice_links() == 0
