@@ -21,6 +21,8 @@ DEFAULTS = {
     "PASSWORD_EXPIRY_REMINDER_DAYS": "14,7,3,1",
     "PASSWORD_EXPIRY_REMINDER_SMS": False,
     "PASSWORD_EXPIRY_REMINDER_MAX_PER_RUN": 500,
+    # At most this many reminders a minute within a run (0: no pause).
+    "PASSWORD_EXPIRY_REMINDER_PER_MINUTE": 60,
 }
 
 
@@ -89,6 +91,10 @@ def expiry_reminder_sms() -> bool:
 
 def expiry_reminder_max_per_run() -> int:
     return max(0, int(_get("PASSWORD_EXPIRY_REMINDER_MAX_PER_RUN")))
+
+
+def expiry_reminder_per_minute() -> int:
+    return max(0, int(_get("PASSWORD_EXPIRY_REMINDER_PER_MINUTE")))
 
 
 def portal_url() -> str:

@@ -12,14 +12,16 @@ lösenord" and the "Det var inte jag" link. Each threshold once per password:
 ``PasswordExpiryReminder`` is keyed on objectGUID and pwdLastSet, so a changed
 password starts afresh, and a reminder is never sent about a password that
 has been changed. Disabled, locked, must-change and never-expiring accounts
-get none. At most ``PASSWORD_EXPIRY_REMINDER_MAX_PER_RUN`` are sent per run;
-the rest are still due at the next run. Logs hold counts only.
+get none. At most ``PASSWORD_EXPIRY_REMINDER_MAX_PER_RUN`` are sent per run,
+``PASSWORD_EXPIRY_REMINDER_PER_MINUTE`` a minute; the rest are still due at
+the next run. Logs hold counts only.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -209,9 +211,10 @@ def _send(reminder: DueReminder) -> list[str]:
 
 
 def send_password_expiry_reminders(
-    *, now: datetime | None = None, dry_run: bool = False
+    *, now: datetime | None = None, dry_run: bool = False, sleep=time.sleep
 ) -> ExpiryRun:
-    """Find and send the reminders due now (``dry_run``: only find them)."""
+    """Find and send the reminders due now (``dry_run``: only find them),
+    at most ``PASSWORD_EXPIRY_REMINDER_PER_MINUTE`` a minute (``sleep`` pauses)."""
     run = ExpiryRun()
     thresholds = conf.expiry_reminder_days()
     if not thresholds:
@@ -224,10 +227,13 @@ def send_password_expiry_reminders(
         logger.info("password expiry reminders (dry run): %s due", len(run.due))
         return run
     cap = conf.expiry_reminder_max_per_run()
+    per_minute = conf.expiry_reminder_per_minute()
     for reminder in run.due:
         if run.sent + run.failed >= cap:
             run.deferred += 1
             continue
+        if per_minute and run.sent + run.failed:
+            sleep(60 / per_minute)  # pace the mail server and the SMS gateway
         _remind(reminder, run=run)
     logger.info(
         "password expiry reminders: %s due, %s sent, %s failed, %s deferred",

@@ -31,6 +31,7 @@ ATTRIBUTES = ("pwdLastSet", "msDS-UserPasswordExpiryTimeComputed", "msDS-Resulta
 @pytest.fixture
 def max_age_30(samba_dc, ad_directory, settings):
     settings.PORTAL_URL = "https://portal.example.se/"
+    settings.PASSWORD_EXPIRY_REMINDER_PER_MINUTE = 0
     with samba_dc.policy(max_pwd_age=30):
         yield ad_directory
 

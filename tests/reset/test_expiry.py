@@ -28,6 +28,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _portal_url(settings):
     settings.PORTAL_URL = "https://portal.example.se/"
+    settings.PASSWORD_EXPIRY_REMINDER_PER_MINUTE = 0  # no pauses between test mails
 
 
 def _expiring(demo_directory, username: str, *, in_days: float, max_age: int = 90, **fields):
@@ -127,6 +128,15 @@ def test_the_per_run_cap_leaves_the_rest_for_the_next_run(demo_directory, settin
     second = send_password_expiry_reminders()
     assert (second.sent, second.deferred) == (1, 0)
     assert {m.to[0] for m in mail.outbox} == {"erik@demo.local", "frida@demo.local"}
+
+
+def test_sending_is_paced_by_the_rate_setting(demo_directory, settings):
+    settings.PASSWORD_EXPIRY_REMINDER_PER_MINUTE = 30
+    for name in ("erik", "frida", "gustav"):
+        _expiring(demo_directory, name, in_days=2.5)
+    pauses = []
+    run = send_password_expiry_reminders(sleep=pauses.append)
+    assert run.sent == 3 and pauses == [2.0, 2.0]  # between sends, none before the first
 
 
 def test_off_when_no_thresholds_are_set(demo_directory, settings):
