@@ -31,9 +31,9 @@ DEMO_ENV := PORTAL_DATA_DIR=$(CURDIR)/$(DATA) \
 	SMS_BACKEND=services.sms.gateways.ConsoleBackend \
 	BANKID_DIRECTORY_ATTRIBUTE=employeeNumber RESET_NEW_SERVICE_QUIET_SECONDS=0 \
 	SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false SECURE_HSTS_SECONDS=0 \
-	PORT=$(PORT)
+	PORT=$(PORT) PORTAL_URL=http://127.0.0.1:$(PORT)/
 
-.PHONY: demo test venv venv-dev system-deps lint format messages bench clean
+.PHONY: demo demo-reminders test venv venv-dev system-deps lint format messages bench clean
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -76,6 +76,12 @@ demo: venv
 	$(DEMO_ENV) $(PY) manage.py collectstatic --noinput -v 0
 	$(DEMO_ENV) $(PY) manage.py seed_demo
 	$(DEMO_ENV) $(PY) manage.py demo
+
+# The demo's password-expiry reminders, now (erik's password expires in 3 days);
+# the e-mail is printed here. Run it beside `make demo`.
+demo-reminders: venv
+	$(DEMO_ENV) $(PY) manage.py send_password_expiry_reminders --dry-run
+	$(DEMO_ENV) $(PY) manage.py send_password_expiry_reminders
 
 test: venv-dev
 	@$(MAKE) --no-print-directory system-deps DEBS="$(TEST_DEBS)"

@@ -7,6 +7,7 @@ reset with ``enforce_history``), disabled accounts and must-change passwords.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from functools import lru_cache
 
@@ -24,6 +25,7 @@ from identity.directory.base import (
     PasswordPolicy,
     PolicyViolation,
     WrongPassword,
+    expiry_time,
 )
 from identity.directory.complexity import meets_ad_complexity
 from identity.directory.names import account_name, netbios_domain
@@ -44,6 +46,12 @@ DEMO_POLICY = PasswordPolicy(
     max_age_days=0,
     min_age_days=0,
 )
+
+
+#: Keys of a demo user's ``extra`` that stand in for AD's per-user password
+#: expiry: its own maximum age in days (a PSO) and DONT_EXPIRE_PASSWORD.
+MAX_AGE_DAYS = "maxPwdAgeDays"
+NEVER_EXPIRES = "dontExpirePassword"
 
 
 def demo_domain() -> str:
@@ -103,6 +111,7 @@ class DemoDirectoryBackend(DirectoryBackend):
             must_change_password=row.must_change_password,
             password_last_set=row.password_last_set,
             extra={k: str(v) for k, v in (row.extra or {}).items()},
+            password_never_expires=bool((row.extra or {}).get(NEVER_EXPIRES)),
         )
 
     def find_user(self, identifier: str) -> DirectoryUser | None:
@@ -118,6 +127,23 @@ class DemoDirectoryBackend(DirectoryBackend):
 
     def password_policy(self) -> PasswordPolicy:
         return self.policy
+
+    def password_expiries(self) -> list[DirectoryUser]:
+        """As AD's: a user's own maximum age (``extra["maxPwdAgeDays"]``, the
+        demo's stand-in for a fine-grained policy) or the demo policy's."""
+        users = []
+        for row in self._model().objects.filter(disabled=False).order_by("username"):
+            user = self._to_user(row)
+            if user.password_never_expires or user.must_change_password:
+                continue
+            days = (row.extra or {}).get(MAX_AGE_DAYS) or self.policy.max_age_days
+            try:
+                seconds = int(days) * 24 * 3600
+            except (TypeError, ValueError):
+                seconds = 0
+            expires = expiry_time(user.password_last_set, seconds)
+            users.append(replace(user, password_expires_at=expires))
+        return users
 
     def enforces_history_on_reset(self) -> bool:
         return True  # set_password checks the stored history

@@ -17,13 +17,14 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from identity.directory import DirectoryError, get_directory
+from identity.holds import notice_link_url
 
 from . import conf
 from .registry import all_services, get_service
 from .selectors import enrolled_keys
 
 
-def _text(*, service: str, created: bool, ip: str, at: str) -> str:
+def _text(*, service: str, created: bool, ip: str, at: str, not_me: str = "") -> str:
     when = timezone.localtime(parse_datetime(at))
     found = get_service(service)
     ctx = {
@@ -40,19 +41,37 @@ def _text(*, service: str, created: bool, ip: str, at: str) -> str:
         what = _(
             "%(service)s ändrades på ditt konto %(date)s kl. %(time)s från IP-adressen %(ip)s."
         )
-    return f"{what % ctx} {if_not_you()}"
+    return f"{what % ctx} {if_not_you(not_me)}"
 
 
-def if_not_you() -> str:
-    """The closing sentence of every notice: call IT support if it wasn't you."""
+def if_not_you(not_me: str = "") -> str:
+    """The closing sentence of every notice: call IT support if it wasn't
+    you, and the notice's "Det var inte jag" link (``not_me_link``)."""
     contact = conf.helpdesk_contact()
     if contact:
-        return _("Om det inte var du, ring IT-supporten på %(helpdesk)s.") % {"helpdesk": contact}
-    return _("Om det inte var du, ring IT-supporten.")
+        text = _("Om det inte var du, ring IT-supporten på %(helpdesk)s.") % {"helpdesk": contact}
+    else:
+        text = _("Om det inte var du, ring IT-supporten.")
+    if not_me:
+        text = f"{text} {_('Det var inte jag: %(link)s') % {'link': not_me}}"
+    return text
+
+
+def not_me_link(*, user_guid: str, username: str = "", kind: str, detail: str = "") -> str:
+    """The "Det var inte jag" link of one notice: every notice composed by the
+    core (and by a service, through this function) carries one, so a new
+    service's notices get it too. "" when there is no account."""
+    return notice_link_url(user_guid=user_guid, username=username, kind=kind, detail=detail)
 
 
 def queue_enrollment_notices(
-    *, user_guid: str, service: str, created: bool, ip: str, replaced_value: str = ""
+    *,
+    user_guid: str,
+    service: str,
+    created: bool,
+    ip: str,
+    replaced_value: str = "",
+    username: str = "",
 ) -> None:
     """Queue the notices, sent once the current transaction commits: the e-mail,
     and a message through every other enrolled service that can carry one
@@ -63,6 +82,13 @@ def queue_enrollment_notices(
     the new value the change just proved."""
     from . import tasks
 
+    found = get_service(service)
+    not_me = not_me_link(
+        user_guid=user_guid,
+        username=username,
+        kind="enrollment.created" if created else "enrollment.changed",
+        detail=str(found.name) if found else service,
+    )
     args = {
         "user_guid": user_guid,
         "service": service,
@@ -70,9 +96,10 @@ def queue_enrollment_notices(
         "ip": ip or "",
         "at": timezone.now().isoformat(),
         "language": translation.get_language() or settings.LANGUAGE_CODE,
+        "not_me": not_me,
     }
     transaction.on_commit(partial(tasks.send_enrollment_notice_email.delay, **args))
-    text = _text(service=service, created=created, ip=args["ip"], at=args["at"])
+    text = _text(service=service, created=created, ip=args["ip"], at=args["at"], not_me=not_me)
     enrolled = enrolled_keys(user_guid)
     for channel in all_services():
         if channel.key == service:
@@ -88,7 +115,14 @@ def queue_enrollment_notices(
 
 
 def send_enrollment_notice_email(
-    *, user_guid: str, service: str, created: bool, ip: str, at: str, language: str
+    *,
+    user_guid: str,
+    service: str,
+    created: bool,
+    ip: str,
+    at: str,
+    language: str,
+    not_me: str = "",
 ) -> bool:
     """Send the e-mail to the user's directory address (call it from a task).
     False when the user has none or the directory cannot be asked."""
@@ -102,6 +136,7 @@ def send_enrollment_notice_email(
         ctx = {
             "name": user.display_name or user.username,
             "notice": _text(service=service, created=created, ip=ip, at=at),
+            "not_me": not_me,
             "portal_name": settings.PORTAL_NAME,
             "organisation": getattr(settings, "BRAND_ORGANISATION", "") or "",
         }

@@ -41,7 +41,17 @@ class ProofFlow:
         return count_stars(self.proved)
 
     def is_sufficient(self, enrolled_keys) -> bool:
-        return bool(self.user_guid) and proof_is_sufficient(self.proved, enrolled_keys)
+        return (
+            bool(self.user_guid)
+            and proof_is_sufficient(self.proved, enrolled_keys)
+            and self.has_company()
+        )
+
+    def has_company(self) -> bool:
+        """Every proved service that needs another one beside it (see
+        ``require_another_service``) has one."""
+        lonely = set(self.data.get("needs_company", ())) & set(self.proved)
+        return not lonely or len(self.proved) >= 2
 
 
 def _flows(request) -> dict:
@@ -95,6 +105,15 @@ def mark_proved(request, flow: ProofFlow, service_key: str) -> None:
     if not flow.user_guid:
         return
     flow.proved[service_key] = time.time()
+    save_flow(request, flow)
+
+
+def require_another_service(request, flow: ProofFlow, service_key: str) -> None:
+    """``service_key``'s proof in this flow counts only together with one more
+    proved service (e.g. a BankID identification that BankID rated high risk)."""
+    needs = flow.data.setdefault("needs_company", [])
+    if service_key not in needs:
+        needs.append(service_key)
     save_flow(request, flow)
 
 

@@ -56,6 +56,7 @@ def save_enrollment(
         created=created,
         ip=ip_address or (client_ip(request) if request is not None else "") or "",
         replaced_value=previous if previous and previous != protected_value else "",
+        username=username,
     )
     return enrollment
 

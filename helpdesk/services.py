@@ -16,6 +16,7 @@ from audit.models import AuditEvent
 from audit.service import record
 from enrollment import conf
 from enrollment.models import Enrollment
+from enrollment.notify import not_me_link
 from enrollment.registry import get_service
 from enrollment.services import remove_enrollment
 from enrollment.stars import StarMeter, count_stars, star_meter
@@ -165,6 +166,15 @@ def remove_enrollment_by_helpdesk(*, request, enrollment: Enrollment, reason: st
             "name": user.display_name or user.username,
             "service_name": service_name,
             "portal_url": _portal_url(request),
+            "not_me": _absolute(
+                request,
+                not_me_link(
+                    user_guid=guid,
+                    username=username,
+                    kind="enrollment.removed",
+                    detail=str(service_name),
+                ),
+            ),
         },
     )
     record(
@@ -176,6 +186,10 @@ def remove_enrollment_by_helpdesk(*, request, enrollment: Enrollment, reason: st
         details={"mail": "enrollment_removed", "service": enrollment.service},
     )
     return sent
+
+
+def _absolute(request, url: str) -> str:
+    return request.build_absolute_uri(url) if url.startswith("/") else url
 
 
 def _portal_url(request) -> str:

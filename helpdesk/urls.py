@@ -15,6 +15,7 @@ def routes() -> list[tuple]:
         ("helpdesk/coverage/", views.coverage_view, "helpdesk_coverage"),
         ("helpdesk/user/<str:guid>/", views.user_detail, "helpdesk_user"),
         ("helpdesk/user/<str:guid>/unlock/", views.unlock, "helpdesk_unlock"),
+        ("helpdesk/user/<str:guid>/hold/clear/", views.clear_hold, "helpdesk_clear_hold"),
         (
             "helpdesk/user/<str:guid>/enrollment/<int:pk>/remove/",
             views.remove_enrollment,

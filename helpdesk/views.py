@@ -20,7 +20,9 @@ from django.views.decorators.http import require_POST
 
 from audit.service import record
 from enrollment.models import Enrollment
+from identity import holds
 from identity.directory import DirectoryError
+from reset.expiry import SOON_DAYS, count_expiring
 
 from . import caller, chart, coverage, services
 from .forms import RemoveEnrollmentForm, SearchForm
@@ -115,6 +117,7 @@ def user_detail(request, guid: str):
             "can_remove": request.user.has_perm("enrollment.delete_enrollment"),
             "can_verify": request.user.has_perm("helpdesk.helpdesk_verify_caller"),
             "can_view_audit": request.user.has_perm("audit.view_auditevent"),
+            "hold": holds.active_hold(guid),
         },
         title=profile.user.display_name or profile.user.username,
     )
@@ -157,6 +160,17 @@ def unlock(request, guid: str):
     return HttpResponseRedirect(_user_url(guid))
 
 
+@require_POST
+@permission_required("helpdesk.helpdesk_unlock")
+def clear_hold(request, guid: str):
+    """Clear the owner's "Det var inte jag" hold after talking to them."""
+    if holds.clear_hold(request=request, user_guid=guid):
+        messages.success(request, _("Spärren är borttagen."))
+    else:
+        messages.info(request, _("Kontot har ingen spärr."))
+    return HttpResponseRedirect(_user_url(guid))
+
+
 @sensitive_post_parameters("personal_number", "code")
 @permission_required("helpdesk.helpdesk_verify_caller")
 def verify_caller(request, guid: str, method: str):
@@ -176,6 +190,7 @@ def verify_caller(request, guid: str, method: str):
 def coverage_view(request):
     try:
         report = coverage.coverage_report()
+        expiring = count_expiring(days=SOON_DAYS)
     except DirectoryError as exc:
         return render(
             request,
@@ -191,6 +206,8 @@ def coverage_view(request):
             "report": report,
             "activity_chart": chart.activity_chart(report.days),
             "coverage_chart": chart.coverage_chart([report.total, *report.ous]),
+            "expiring": expiring,
+            "expiring_days": SOON_DAYS,
         },
         title=_("Registreringsgrad"),
     )

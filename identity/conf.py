@@ -32,6 +32,11 @@ DEFAULTS = {
     "RESET_MAX_FAILED_PROOFS": 5,
     "RESET_LOCKOUT_SECONDS": 30 * 60,
     "LOGIN_RATE_LIMITS": {},
+    # Where the "Det var inte jag" confirmations are e-mailed (the helpdesk's
+    # shared mailbox); empty: nobody is mailed, the audit trail still says it.
+    "HELPDESK_EMAIL": "",
+    # Days a "Det var inte jag" link in a notice can be used.
+    "NOT_ME_LINK_DAYS": 7,
 }
 
 
@@ -86,3 +91,18 @@ def login_rate_limits() -> dict[str, int]:
     # Generous per address: a whole office can share one; the per-user limit is tight.
     limits = {"window": 300, "ip": 300, "user": 10}
     return {**limits, **(_get("LOGIN_RATE_LIMITS") or {})}
+
+
+# --- "Det var inte jag" ------------------------------------------------------------
+def helpdesk_email() -> str:
+    return str(_get("HELPDESK_EMAIL") or "")
+
+
+def not_me_link_days() -> int:
+    return max(1, int(_get("NOT_ME_LINK_DAYS")))
+
+
+def portal_url() -> str:
+    """The portal's public address for links in notices sent without a
+    request (its default, empty, is helpdesk.conf's: the same setting)."""
+    return str(getattr(settings, "PORTAL_URL", "") or "")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -48,3 +50,55 @@ class Throttle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}: {len(self.hits)}"
+
+
+class NoticeLink(models.Model):
+    """The "Det var inte jag" link of one notice: what the notice said
+    (``kind``, ``detail``, ``occurred_at``) and whether it was used. The link
+    itself is signed (``identity.holds``); this row makes it single-use."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user_guid = models.CharField(max_length=36, db_index=True)
+    username = models.CharField(max_length=256, blank=True)
+    # e.g. "password.reset", "enrollment.created", "password.expiry"
+    kind = models.CharField(max_length=64)
+    # A service's name or the days left: no more than the notice said.
+    detail = models.CharField(max_length=128, blank=True)
+    occurred_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("länk ”Det var inte jag”")
+        verbose_name_plural = _("länkar ”Det var inte jag”")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class AccountHold(models.Model):
+    """An account whose owner said "Det var inte jag": self-service reset and
+    enrolment changes are blocked until the helpdesk clears it (``cleared_at``)."""
+
+    user_guid = models.CharField(max_length=36, db_index=True)
+    username = models.CharField(max_length=256, blank=True)
+    kind = models.CharField(max_length=64, blank=True)  # the notice it came from
+    link = models.ForeignKey(NoticeLink, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    cleared_by = models.CharField(max_length=256, blank=True)
+
+    class Meta:
+        verbose_name = _("spärr efter ”Det var inte jag”")
+        verbose_name_plural = _("spärrar efter ”Det var inte jag”")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user_guid"],
+                condition=models.Q(cleared_at__isnull=True),
+                name="one_active_hold_per_account",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username or self.user_guid} {self.created_at:%Y-%m-%d %H:%M}"

@@ -172,6 +172,19 @@ def begin_proof(
     subject = account_subject(user_guid=user_guid, username=username)
     token = token or secrets.token_hex(8)
     limit = proof_limit(subject)
+    if purpose != "helpdesk" and _on_hold(user_guid):
+        # The owner said "Det var inte jag": no self-service proof for the
+        # account now (the helpdesk may still check the caller before it
+        # clears the hold). Told like a lockout: a stranger learns nothing new.
+        record(
+            action="protection.proof_refused",
+            result="denied",
+            request=request,
+            subject=username,
+            subject_guid=user_guid,
+            details={"reason": "on_hold", "service": service, "purpose": purpose},
+        )
+        raise Refused("locked_out", scope="account-hold")
     if throttle.attempt([limit], token=token) is not None:
         record(
             action="protection.proof_refused",
@@ -185,6 +198,12 @@ def begin_proof(
     return ProofAttempt(
         subject=subject, token=token, service=service, user_guid=user_guid, username=username
     )
+
+
+def _on_hold(user_guid: str) -> bool:
+    from .holds import is_on_hold
+
+    return is_on_hold(user_guid)
 
 
 def proof_passed(attempt: ProofAttempt) -> None:

@@ -9,3 +9,11 @@ def prune_throttles() -> int:
     from .throttle import prune
 
     return prune()
+
+
+@shared_task(name="identity.prune_notice_links", ignore_result=True)
+def prune_notice_links() -> int:
+    """Delete expired "Det var inte jag" links (nightly)."""
+    from .holds import prune_notice_links as prune
+
+    return prune()

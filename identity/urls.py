@@ -1,8 +1,9 @@
 from django.urls import path
 
-from . import views
+from . import not_me_views, views
 
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("inte-jag/<str:token>/", not_me_views.not_me, name="not_me"),
 ]

@@ -314,6 +314,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "helpdesk.send_enrollment_reminders",
         "schedule": crontab(hour=9, minute=5, day_of_week="mon-fri"),
     },
+    "send-password-expiry-reminders": {
+        "task": "reset.send_password_expiry_reminders",
+        "schedule": crontab(hour=8, minute=10),
+    },
 }
 
 CELERY_BEAT_SCHEDULE.update(
@@ -325,6 +329,10 @@ CELERY_BEAT_SCHEDULE.update(
         "prune-throttles": {
             "task": "identity.prune_throttles",
             "schedule": crontab(minute=23),
+        },
+        "prune-notice-links": {
+            "task": "identity.prune_notice_links",
+            "schedule": crontab(hour=4, minute=29),
         },
         "clear-expired-sessions": {
             "task": "portal.clear_expired_sessions",
@@ -352,6 +360,9 @@ _ENV_STR = [
     "BANKID_CA",
     "BANKID_TIMEOUT",
     "BANKID_DIRECTORY_ATTRIBUTE",
+    "BANKID_HIGH_RISK",
+    "PASSWORD_EXPIRY_REMINDER_DAYS",
+    "HELPDESK_EMAIL",
     "ENROLLMENT_REMINDER_GROUP",
     "PORTAL_URL",
     "SMS_SENDER",
@@ -405,6 +416,9 @@ _ENV_INT = [
     "BANKID_POOL_SIZE",
     "LDAP_CONNECT_TIMEOUT",
     "LDAP_SERVER_BACKOFF_SECONDS",
+    "PASSWORD_EXPIRY_REMINDER_MAX_PER_RUN",
+    "PASSWORD_EXPIRY_REMINDER_PER_MINUTE",
+    "NOT_ME_LINK_DAYS",
 ]
 _ENV_FLOAT = [
     "BANKID_COLLECT_INTERVAL",
@@ -412,7 +426,7 @@ _ENV_FLOAT = [
     "SMS_CONNECT_TIMEOUT",
     "SMS_RETRY_BACKOFF",
 ]
-_ENV_BOOL = ["RESET_UNLOCKS_ACCOUNT"]
+_ENV_BOOL = ["RESET_UNLOCKS_ACCOUNT", "PASSWORD_EXPIRY_REMINDER_SMS"]
 _ENV_LIST = ["SMS_ALLOWED_COUNTRIES", "PASSWORD_FORBIDDEN_WORDS"]
 for _name in _ENV_STR:
     if env_str(_name) is not None:

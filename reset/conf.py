@@ -15,6 +15,14 @@ DEFAULTS = {
     "CHANGE_PASSWORD_RATE_LIMITS": {},
     "RESET_WRITE_LOCK_SECONDS": 60,
     "RESET_PORTAL_HISTORY": "auto",
+    # Password-expiry reminders: the days before expiry at which a user is
+    # reminded (each once per password; empty: off), whether enrolled
+    # Mobilkod phones get an SMS too, and at most how many are sent per run.
+    "PASSWORD_EXPIRY_REMINDER_DAYS": "14,7,3,1",
+    "PASSWORD_EXPIRY_REMINDER_SMS": False,
+    "PASSWORD_EXPIRY_REMINDER_MAX_PER_RUN": 500,
+    # At most this many reminders a minute within a run (0: no pause).
+    "PASSWORD_EXPIRY_REMINDER_PER_MINUTE": 60,
 }
 
 
@@ -60,3 +68,37 @@ def portal_history(directory) -> bool:
     if mode in {"off", "false", "0"}:
         return False
     return not directory.enforces_history_on_reset()
+
+
+def expiry_reminder_days() -> list[int]:
+    """The thresholds, largest first (``"14,7,3,1"`` or a list)."""
+    raw = _get("PASSWORD_EXPIRY_REMINDER_DAYS")
+    parts = raw.split(",") if isinstance(raw, str) else list(raw or ())
+    days = set()
+    for part in parts:
+        try:
+            value = int(str(part).strip())
+        except ValueError:
+            continue
+        if value > 0:
+            days.add(value)
+    return sorted(days, reverse=True)
+
+
+def expiry_reminder_sms() -> bool:
+    return bool(_get("PASSWORD_EXPIRY_REMINDER_SMS"))
+
+
+def expiry_reminder_max_per_run() -> int:
+    return max(0, int(_get("PASSWORD_EXPIRY_REMINDER_MAX_PER_RUN")))
+
+
+def expiry_reminder_per_minute() -> int:
+    return max(0, int(_get("PASSWORD_EXPIRY_REMINDER_PER_MINUTE")))
+
+
+def portal_url() -> str:
+    """The portal's public address for links in mail sent without a request."""
+    from identity.conf import portal_url
+
+    return portal_url()

@@ -22,6 +22,7 @@ from enrollment.stars import StarMeter, enrolled_keys, maturing, proof_is_mature
 from identity import protection as protection_service
 from identity import throttle
 from identity.directory import DirectoryError, get_directory
+from identity.holds import is_on_hold
 
 from . import protection
 
@@ -80,7 +81,10 @@ def start_reset(*, request, username: str, purpose: str = "reset") -> ProofFlow:
     if throttle.attempt([by_account]) is not None:
         _record_failed(request, typed, purpose, result="denied", reason="rate_limited")
         raise ResetRefused("rate_limited")
-    usable = dir_user is not None and not dir_user.disabled
+    # A held account ("Det var inte jag") walks the unknown user's flow: it
+    # can collect no star, and the pages look the same as for anyone else.
+    held = dir_user is not None and is_on_hold(dir_user.guid)
+    usable = dir_user is not None and not dir_user.disabled and not held
     flow = start_flow(
         request,
         purpose=purpose,
@@ -104,6 +108,7 @@ def start_reset(*, request, username: str, purpose: str = "reset") -> ProofFlow:
             "known": dir_user is not None,
             "disabled": bool(dir_user and dir_user.disabled),
             "locked": bool(dir_user and dir_user.locked),
+            "held": held,
         },
     )
     return flow
@@ -182,7 +187,8 @@ def proof_status(*, request, flow: ProofFlow) -> ProofStatus:
         for s in all_services()
     )
     meter = StarMeter(collected=flow.stars, full=enrollment_conf.stars_to_reset(), services=())
-    enough = flow.is_sufficient(enrolled)
+    # A hold placed while the flow runs stops it too.
+    enough = flow.is_sufficient(enrolled) and not is_on_hold(flow.user_guid)
     mature = proof_is_mature(flow.proved, young)
     return ProofStatus(
         flow=flow,

@@ -27,3 +27,31 @@ class PasswordHistory(models.Model):
 
     def __str__(self) -> str:
         return self.user_guid
+
+
+class PasswordExpiryReminder(models.Model):
+    """One expiry reminder sent: a user gets each threshold (days before
+    expiry) once per password. Keyed on objectGUID and the password's
+    pwdLastSet, so a changed password starts afresh."""
+
+    user_guid = models.CharField(_("användar-GUID"), max_length=36)
+    # pwdLastSet of the password the reminder was about (ISO 8601).
+    password_last_set = models.CharField(max_length=40)
+    threshold = models.PositiveSmallIntegerField(_("dagar före"))
+    expires_at = models.DateTimeField(_("går ut"))
+    channels = models.CharField(max_length=64, blank=True)
+    sent_at = models.DateTimeField(_("skickad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("påminnelse om lösenord som går ut")
+        verbose_name_plural = _("påminnelser om lösenord som går ut")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user_guid", "password_last_set", "threshold"],
+                name="one_expiry_reminder_per_threshold",
+            )
+        ]
+        indexes = [models.Index(fields=["user_guid", "password_last_set"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_guid} {self.threshold}"

@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from enrollment.notify import if_not_you
+from enrollment.notify import if_not_you, not_me_link
 from enrollment.registry import all_services
 from enrollment.selectors import enrolled_keys
 from identity.directory import DirectoryUser
@@ -45,7 +45,9 @@ def queue_password_notices(
         raise ValueError(f"unknown event {event!r}")
     from . import tasks
 
+    not_me = not_me_link(user_guid=user.guid, username=user.username, kind=f"password.{event}")
     common = {
+        "not_me": not_me,
         "notice_id": uuid.uuid4().hex,
         "event": event,
         "ip": ip or "",
@@ -63,7 +65,7 @@ def queue_password_notices(
                 **common,
             )
         )
-    text = notice_text(event=event, ip=common["ip"], at=common["at"])
+    text = notice_text(event=event, ip=common["ip"], at=common["at"], not_me=not_me)
     enrolled = enrolled_keys(user.guid)
     for service in all_services():
         if service.key in enrolled and service.queue_notice(
@@ -86,7 +88,7 @@ def _context(*, event: str, ip: str, at: str) -> dict:
     }
 
 
-def notice_text(*, event: str, ip: str, at: str) -> str:
+def notice_text(*, event: str, ip: str, at: str, not_me: str = "") -> str:
     """The one-paragraph notice (the SMS, and the e-mail's core sentence)."""
     ctx = _context(event=event, ip=ip, at=at)
     what = {
@@ -94,7 +96,7 @@ def notice_text(*, event: str, ip: str, at: str) -> str:
         "unlocked": _("Ditt konto låstes upp %(date)s kl. %(time)s från IP-adressen %(ip)s."),
         "changed": _("Ditt lösenord byttes %(date)s kl. %(time)s från IP-adressen %(ip)s."),
     }[event] % ctx
-    return f"{what} {if_not_you()}"
+    return f"{what} {if_not_you(not_me)}"
 
 
 def _already_sent(notice_id: str, channel: str) -> bool:
@@ -106,13 +108,21 @@ def _mark_sent(notice_id: str, channel: str) -> None:
 
 
 def send_notice_email(
-    *, notice_id: str, address: str, name: str, event: str, ip: str, at: str, language: str
+    *,
+    notice_id: str,
+    address: str,
+    name: str,
+    event: str,
+    ip: str,
+    at: str,
+    language: str,
+    not_me: str = "",
 ) -> bool:
     """Send the e-mail notice (subject, plain text, HTML). False if it was sent before."""
     if _already_sent(notice_id, "email"):
         return False
     with translation.override(language):
-        ctx = {**_context(event=event, ip=ip, at=at), "name": name}
+        ctx = {**_context(event=event, ip=ip, at=at), "name": name, "not_me": not_me}
         ctx["notice"] = notice_text(event=event, ip=ip, at=at)
         subject = render_to_string("reset/email/notice_subject.txt", ctx).strip()
         body = render_to_string("reset/email/notice.txt", ctx)

@@ -17,3 +17,11 @@ def send_password_notice_email(**notice) -> bool:
     from .notify import send_notice_email
 
     return send_notice_email(**notice)
+
+
+@shared_task(name="reset.send_password_expiry_reminders", ignore_result=True)
+def send_password_expiry_reminders() -> int:
+    """The daily expiry reminders (beat); safe to run twice."""
+    from .expiry import send_password_expiry_reminders as send
+
+    return send().sent

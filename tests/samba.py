@@ -375,6 +375,44 @@ class SambaDC:
         self._check(admin, f"read {dn}")
         return dict(admin.response[0]["raw_attributes"])
 
+    def set_password_last_set(self, dn: str, when) -> None:
+        """Set the user's pwdLastSet to ``when`` (an aware datetime), to make
+        a password old. Over LDAP AD and Samba accept only 0 and -1 ("pwdLastSet
+        must be 0 or -1 only", also as Administrator and with Samba's bypass
+        control), so the value is written straight into the domain
+        partition's tdb, below Samba's modules; the running DC reads it at once."""
+        ticks = int((when.timestamp() + 11_644_473_600) * 10_000_000)
+        partition = self.root / "private" / "sam.ldb.d" / f"{BASE_DN.upper()}.ldb"
+        ldif = f"dn: {dn}\nchangetype: modify\nreplace: pwdLastSet\npwdLastSet: {ticks}\n"
+        result = subprocess.run(
+            ["ldbmodify", "-H", f"tdb://{partition}"],
+            input=ldif,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"ldbmodify pwdLastSet failed: {result.stdout}{result.stderr}")
+
+    def set_account_control(self, dn: str, flags: int) -> None:
+        """Replace userAccountControl (e.g. 0x200 | 0x10000: never expires)."""
+        admin = self._admin()
+        admin.modify(dn, {"userAccountControl": [(MODIFY_REPLACE, [str(flags)])]})
+        self._check(admin, f"userAccountControl of {dn}")
+
+    def create_pso(self, name: str, *, max_pwd_age_days: int, applies_to: str) -> str:
+        """A fine-grained password policy (PSO) with its own maximum age,
+        applied to one user (sAMAccountName); returns its DN."""
+        self._tool(
+            "domain", "passwordsettings", "pso", "create", name, "1",
+            f"--max-pwd-age={max_pwd_age_days}", "-H", self._sam_ldb,
+        )  # fmt: skip
+        self._tool(
+            "domain", "passwordsettings", "pso", "apply", name, applies_to, "-H", self._sam_ldb
+        )
+        return f"CN={name},CN=Password Settings Container,CN=System,{BASE_DN}"
+
     def set_policy(self, **settings) -> None:
         """``samba-tool domain passwordsettings set`` (live, no restart):
         ``min_pwd_length=8``, ``complexity=False``, ``history_length=0``, ..."""

@@ -21,6 +21,9 @@ ERROR_STATUS = {
 }
 
 
+RISK_LEVELS = ("low", "moderate", "high", "")
+
+
 @dataclass
 class SimulatorConfig:
     """Lifetimes are in seconds; tests shorten them instead of waiting."""
@@ -45,6 +48,10 @@ class SimulatorConfig:
     strict_fields: bool = True
     #: Shown on the phone when the client certificate has no usable name.
     rp_name: str = "Självserviceportalen"
+    #: ``completionData.risk`` of an order started with ``returnRisk``: low,
+    #: moderate or high; empty leaves it out (BankID could not calculate it).
+    #: ``/sim/approve`` can give one order its own ``risk``.
+    risk: str = "low"
 
     def updated(self, values: dict[str, Any]) -> SimulatorConfig:
         """A copy with ``values`` (snake_case or camelCase keys) applied.
@@ -67,6 +74,8 @@ class SimulatorConfig:
                 value = type(current)(value)
             elif not isinstance(value, str):
                 raise ValueError(f"{raw_key} must be a string")
+            if key == "risk" and value not in RISK_LEVELS:
+                raise ValueError("risk must be low, moderate, high or empty")
             changes[key] = value
         return dataclasses.replace(self, **changes)
 

@@ -137,10 +137,18 @@ class BankIDSimulator:
         return self._post("open", by)["order"]
 
     def approve(
-        self, order_ref: str, *, personal_number: str | None = None, name: str | None = None
+        self,
+        order_ref: str,
+        *,
+        personal_number: str | None = None,
+        name: str | None = None,
+        risk: str | None = None,
     ) -> dict[str, Any]:
-        """Press Godkänn (opens the order first if nothing did)."""
+        """Press Godkänn (opens the order first if nothing did); ``risk``: the
+        ``completionData.risk`` BankID reports for this order."""
         body: dict[str, Any] = {"orderRef": order_ref}
+        if risk is not None:
+            body["risk"] = risk
         if personal_number:
             body["personalNumber"] = personal_number
         if name:

@@ -159,5 +159,6 @@ class Order:
             "qrStartToken": self.qr_start_token,
             # What the app opens when it is done with an autostarted order.
             "returnUrl": self.return_url,
+            "returnRisk": self.return_risk,
             "opened": self.picked_up_at is not None,
         }

@@ -61,6 +61,7 @@ def completion_data(
     requirement: dict[str, Any],
     user_visible_data: str | None,
     return_risk: bool,
+    risk: str = "low",
 ) -> dict[str, Any]:
     """``completionData`` shaped like BankID's; signature and OCSP are placeholders."""
     data: dict[str, Any] = {
@@ -79,8 +80,8 @@ def completion_data(
     }
     if requirement.get("mrtd"):
         data["stepUp"] = {"mrtd": True}
-    if return_risk:
-        data["risk"] = "low"
+    if return_risk and risk:
+        data["risk"] = risk
     return data
 
 

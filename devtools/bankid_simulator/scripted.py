@@ -4,13 +4,13 @@ POST (``Content-Type: application/json``)::
 
     /sim/scan     {"qr": "bankid.<token>.<time>.<code>"}   open by QR (HMAC checked)
     /sim/open     {"autoStartToken"|"personalNumber"|"orderRef": ...}
-    /sim/approve  {"orderRef", "personalNumber"?, "name"?, "deviceIp"?}
+    /sim/approve  {"orderRef", "personalNumber"?, "name"?, "deviceIp"?, "risk"?}
                   (opens the order first if nothing opened it yet)
     /sim/cancel   {"orderRef"}                  the user presses Avbryt: userCancel
     /sim/decline  {"orderRef"}                  phone order: userDeclinedCall
     /sim/fail     {"orderRef", "hintCode"}      e.g. certificateErr, transactionRiskBlocked
     /sim/hint     {"orderRef", "hintCode"}      pending hint, e.g. started, userMrtd
-    /sim/config   {"maintenance": true, "startTimeout": 1, ...,
+    /sim/config   {"maintenance": true, "startTimeout": 1, "risk": "high", ...,
                    "injectError": {"errorCode": "internalError", "count": 1}}
     /sim/reset    {}                            forget orders, restore settings
 
@@ -92,6 +92,7 @@ class ScriptedPhone:
                     personal_number=body.get("personalNumber"),
                     name=body.get("name"),
                     device_ip=body.get("deviceIp") or request.remote_addr or "127.0.0.1",
+                    risk=body.get("risk"),
                 )
             )
         if action == "cancel":

@@ -26,7 +26,7 @@ from typing import Any
 
 from services.bankid.pnr import InvalidPersonalNumber, normalize_personal_number
 
-from .config import ERROR_STATUS, SimulatorConfig
+from .config import ERROR_STATUS, RISK_LEVELS, SimulatorConfig
 from .orders import COMPLETE, FAILED, PENDING, ApiError, Order, PhoneError
 from .persons import DEFAULT_PERSONAL_NUMBER, completion_data, person_for
 
@@ -194,12 +194,16 @@ class SimulatorState:
         personal_number: str | None = None,
         name: str | None = None,
         device_ip: str = "127.0.0.1",
+        risk: str | None = None,
     ) -> Order:
-        """Complete an opened order as the person (the required one, if any)."""
+        """Complete an opened order as the person (the required one, if any);
+        ``risk`` overrides the configured risk level for this order."""
         with self._lock:
             order = self._pending(order_ref)
             if order.picked_up_at is None:
                 raise PhoneError("not_open")
+            if risk is not None and risk not in RISK_LEVELS:
+                raise ValueError("risk must be low, moderate, high or empty")
             typed = _normalize(personal_number) if personal_number else None
             if order.personal_number:
                 if typed and typed != order.personal_number:
@@ -214,6 +218,7 @@ class SimulatorState:
                 requirement=order.requirement,
                 user_visible_data=order.user_visible_data,
                 return_risk=order.return_risk,
+                risk=self.config.risk if risk is None else risk,
             )
             self._finish(order, COMPLETE, None, self._clock())
             return copy.deepcopy(order)

@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 import uuid
+from dataclasses import replace
 
 from ldap3 import BASE, MODIFY_ADD, MODIFY_DELETE, MODIFY_REPLACE, SUBTREE, Connection
 
@@ -128,6 +129,69 @@ class ActiveDirectoryBackend(DirectoryBackend):
             ]
 
         return sorted(self.service.run(search_all), key=lambda u: u.username.casefold())
+
+    def password_expiries(self) -> list[DirectoryUser]:
+        """One paged search of the enabled users in scope whose password can
+        expire (disabled and DONT_EXPIRE_PASSWORD accounts are left out by
+        the filter), with the DC's computed expiry time."""
+        search_filter = (
+            f"(&{self.config.user_filter}"
+            "(!(userAccountControl:1.2.840.113556.1.4.803:=2))"
+            "(!(userAccountControl:1.2.840.113556.1.4.803:=65536)))"
+        )
+        attributes = [*self._attributes, *ad_entries.EXPIRY_ATTRIBUTES]
+
+        def search_all(conn: Connection) -> list[tuple[str, dict]]:
+            entries = conn.extend.standard.paged_search(
+                self.config.base_dn,
+                search_filter,
+                search_scope=SUBTREE,
+                attributes=attributes,
+                paged_size=PAGE_SIZE,
+                generator=False,
+            )
+            self._raise_for_search(conn.result)
+            return [
+                (e["dn"], e["raw_attributes"])
+                for e in entries or []
+                if e.get("type") == "searchResEntry"
+            ]
+
+        pso_ages: dict[str, int | None] = {}
+
+        def pso_max_age(dn: str) -> int | None:
+            if dn not in pso_ages:
+                pso_ages[dn] = self._pso_max_age(dn)
+            return pso_ages[dn]
+
+        def domain_max_age() -> int:
+            return self.password_policy().max_age_days * 24 * 3600
+
+        users = []
+        for dn, raw in self.service.run(search_all):
+            user = ad_entries.to_user(dn, raw, self.config.extra_attributes)
+            expires = ad_entries.password_expiry(
+                raw, user, domain_max_age=domain_max_age, pso_max_age=pso_max_age
+            )
+            users.append(replace(user, password_expires_at=expires))
+        return sorted(users, key=lambda u: u.username.casefold())
+
+    def _pso_max_age(self, dn: str) -> int | None:
+        """A PSO's msDS-MaximumPasswordAge in seconds (0: never), or None when
+        the service account may not read it (then the domain's applies)."""
+
+        def read(conn: Connection) -> int | None:
+            conn.search(
+                dn, "(objectClass=*)", search_scope=BASE, attributes=[ad_entries.PSO_MAX_AGE]
+            )
+            if conn.result.get("result") != ad_errors.SUCCESS or not conn.response:
+                return None
+            raw = conn.response[0].get("raw_attributes", {})
+            if ad_entries.text(raw, ad_entries.PSO_MAX_AGE) == "":
+                return None
+            return ad_entries.interval_seconds(ad_entries.integer(raw, ad_entries.PSO_MAX_AGE))
+
+        return self.service.run(read)
 
     def _root(self) -> dict:
         """The root DSE's defaultNamingContext and supportedControl, read once."""

@@ -19,6 +19,11 @@ from .base import DirectoryUser, PasswordPolicy
 UF_ACCOUNTDISABLE = 0x2
 UF_LOCKOUT = 0x10
 UF_PASSWORD_EXPIRED = 0x800000
+UF_DONT_EXPIRE_PASSWD = 0x10000
+#: Read only for the expiry reminders (constructed attributes: not on every lookup).
+EXPIRY_ATTRIBUTES = ["msDS-UserPasswordExpiryTimeComputed", "msDS-ResultantPSO"]
+#: A password settings object's maximum age (fine-grained password policy).
+PSO_MAX_AGE = "msDS-MaximumPasswordAge"
 
 USER_ATTRIBUTES = [
     "objectGUID",
@@ -163,6 +168,7 @@ def to_user(dn: str, attributes: dict, extra_attributes: list[str]) -> Directory
         password_expired=bool(computed & UF_PASSWORD_EXPIRED),
         must_change_password=pwd_last_set == 0,
         password_last_set=filetime(pwd_last_set),
+        password_never_expires=bool(uac & UF_DONT_EXPIRE_PASSWD),
         extra={
             name: text(attributes, name)
             for name in extra_attributes
@@ -182,3 +188,30 @@ def to_policy(attributes: dict) -> PasswordPolicy:
         max_age_days=interval_seconds(integer(attributes, "maxPwdAge")) // day,
         min_age_days=interval_seconds(integer(attributes, "minPwdAge")) // day,
     )
+
+
+def password_expiry(
+    attributes: dict, user: DirectoryUser, *, domain_max_age, pso_max_age
+) -> datetime | None:
+    """When the user's password expires (None: never, or must change now).
+
+    ``msDS-UserPasswordExpiryTimeComputed`` when the DC returns it (Windows,
+    and Samba 4.17, both honouring a fine-grained policy); otherwise
+    pwdLastSet plus the resultant PSO's maximum age (``pso_max_age(dn)``,
+    seconds, None when it cannot be read) or the domain's
+    (``domain_max_age()``, seconds)."""
+    if user.password_never_expires or user.must_change_password:
+        return None
+    computed = _first(attributes, "msDS-UserPasswordExpiryTimeComputed")
+    if computed is not None:
+        try:
+            return filetime(int(computed))
+        except ValueError:
+            pass
+    pso = text(attributes, "msDS-ResultantPSO")
+    max_age = pso_max_age(pso) if pso else None
+    if max_age is None:
+        max_age = domain_max_age()
+    if user.password_last_set is None or max_age <= 0:
+        return None
+    return user.password_last_set + timedelta(seconds=max_age)

@@ -7,8 +7,8 @@ failed bind, ``0000052D`` for policy), so views never look at LDAP messages.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 
 
 class DirectoryError(Exception):
@@ -89,6 +89,11 @@ class DirectoryUser:
     must_change_password: bool = False
     password_last_set: datetime | None = None
     extra: dict[str, str] = field(default_factory=dict)  # settings.LDAP_EXTRA_ATTRIBUTES
+    #: userAccountControl DONT_EXPIRE_PASSWORD.
+    password_never_expires: bool = False
+    #: When the password expires: filled by ``password_expiries()`` only
+    #: (None: never, or not asked).
+    password_expires_at: datetime | None = None
 
     def in_any_group(self, names: list[str] | tuple[str, ...]) -> bool:
         wanted = {n.casefold() for n in names}
@@ -104,6 +109,14 @@ class PasswordPolicy:
     lockout_duration_seconds: int = 1800
     max_age_days: int = 0  # 0: never expires
     min_age_days: int = 0
+
+
+def expiry_time(last_set: datetime | None, max_age_seconds: int) -> datetime | None:
+    """When a password set at ``last_set`` expires under a maximum age
+    (None: it never does, or it must be changed at the next logon)."""
+    if last_set is None or max_age_seconds <= 0:
+        return None
+    return last_set + timedelta(seconds=max_age_seconds)
 
 
 class DirectoryBackend:
@@ -130,6 +143,19 @@ class DirectoryBackend:
     def list_users(self) -> list[DirectoryUser]:
         """Every user under the base DN that the user filter selects."""
         raise NotImplementedError
+
+    def password_expiries(self) -> list[DirectoryUser]:
+        """The enabled users in scope whose password can expire, each with
+        ``password_expires_at``. This default computes it from
+        ``password_last_set`` and the domain policy's maximum age; a backend
+        that knows better (AD: msDS-UserPasswordExpiryTimeComputed, which
+        honours fine-grained policies) overrides it. Raises DirectoryUnavailable."""
+        max_age = self.password_policy().max_age_days * 24 * 3600
+        return [
+            replace(user, password_expires_at=expiry_time(user.password_last_set, max_age))
+            for user in self.list_users()
+            if not user.disabled and not user.password_never_expires
+        ]
 
     def set_password(
         self,

@@ -14,7 +14,7 @@ from enrollment.models import Enrollment
 from enrollment.services import save_enrollment
 from identity.directory import DirectoryError, get_directory
 
-from . import get_bankid_backend
+from . import get_bankid_backend, risk
 from .errors import BankIDError, InvalidParametersError
 from .models import BankIDOrder
 from .orders import (
@@ -98,7 +98,8 @@ def collect_once(*, order_id: str, token: str) -> None:
 
 
 def _audit_end(order: BankIDOrder) -> None:
-    result = "success" if order.outcome in (Outcome.ENROLLED, Outcome.VERIFIED) else "failure"
+    passed = (Outcome.ENROLLED, Outcome.VERIFIED, Outcome.VERIFIED_STEP_UP)
+    result = "success" if order.outcome in passed else "failure"
     record(
         action=f"bankid.{order.purpose}",
         result=result if order.status == Status.COMPLETE else "failure",
@@ -141,6 +142,9 @@ def complete_order(order: BankIDOrder, completion: CompletionData) -> None:
     if not order.expected_hash or order.expected_hash not in person_hashes:
         # An enrollment order names the person; a proof order the enrolled one.
         outcome = Outcome.MISMATCH
+    outcome = risk.assess_completion(order=order, risk=completion.risk, outcome=outcome)
+    if outcome != Outcome.VERIFIED:
+        pass  # a wrong person or a refused risk: nothing is enrolled or updated
     elif order.purpose == BankIDOrder.Purpose.ENROLL:
         outcome = _enroll(order, person_hash, name, person_hashes)
     elif order.expected_hash != person_hash:

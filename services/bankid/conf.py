@@ -41,6 +41,9 @@ DEFAULTS: dict[str, object] = {
     "BANKID_TIMEOUT": (3.05, 10.0),
     "BANKID_PROXY": "",
     "BANKID_POOL_SIZE": 10,
+    # What a completed order whose risk BankID rates high means for a proof:
+    # "refuse" it, or "stepup": count it only together with one more service.
+    "BANKID_HIGH_RISK": "refuse",
 }
 
 _PINNED_ROOTS = {

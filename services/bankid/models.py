@@ -30,6 +30,9 @@ class BankIDOrder(models.Model):
         MISMATCH = "mismatch", _("Fel person")
         DIRECTORY_MISMATCH = "directory_mismatch", _("Stämmer inte med katalogen")
         ALREADY_ENROLLED = "already_enrolled", _("Redan registrerad av någon annan")
+        # BankID's risk was high (services.bankid.risk).
+        RISK_REFUSED = "risk_refused", _("Nekad: hög risk")
+        VERIFIED_STEP_UP = "verified_step_up", _("Identifierad, kräver ytterligare en tjänst")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     purpose = models.CharField(max_length=16, choices=Purpose.choices)

@@ -129,7 +129,10 @@ def settle(order: BankIDOrder) -> None:
     if order.purpose not in _proof_purposes():
         return
     if order.status == Status.COMPLETE:
-        passed = order.outcome == BankIDOrder.Outcome.VERIFIED
+        passed = order.outcome in (
+            BankIDOrder.Outcome.VERIFIED,
+            BankIDOrder.Outcome.VERIFIED_STEP_UP,
+        )
     else:
         passed = None
     protection.settle_proof(
@@ -256,6 +259,7 @@ def start_order(
                 ip,
                 personal_number=personal_number,
                 user_visible_data=visible_text or None,
+                return_risk=True,
                 **({"return_url": return_url} if return_url else {}),
             )
         except BankIDError as exc:

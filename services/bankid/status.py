@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from enrollment.device import is_mobile
 from enrollment.proofs import get_flow, mark_proved, record_failure
 
+from . import risk
 from .messages import error_message, status_message, user_message
 from .models import BankIDOrder
 from .orders import kick_if_stalled, note_browser_poll, qr_content
@@ -60,7 +61,9 @@ def order_message(
             return outcome_text("PORTAL_ENROLLED")
         if order.outcome == Outcome.VERIFIED:
             return outcome_text("PORTAL_VERIFIED")
-        return outcome_text(OUTCOME_MESSAGES.get(order.outcome, ""))
+        return risk.outcome_message(order.outcome) or outcome_text(
+            OUTCOME_MESSAGES.get(order.outcome, "")
+        )
     if order.status == Status.ERROR:
         return str(user_message(error_message(order.error_code)))
     if order.status == Status.CANCELLED:
@@ -94,8 +97,9 @@ def apply_proof(order: BankIDOrder, request) -> None:
     flow = get_flow(request, order.flow_id)
     if flow is None or flow.user_guid != order.user_guid:
         return
-    if order.outcome == Outcome.VERIFIED:
+    if order.outcome in (Outcome.VERIFIED, Outcome.VERIFIED_STEP_UP):
         if "bankid" not in flow.proved:
+            risk.apply_risk_to_flow(request, flow, order)
             mark_proved(request, flow, "bankid")
     elif order.status == Status.COMPLETE:
         counted = flow.data.setdefault("bankid_failed_orders", [])

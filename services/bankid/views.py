@@ -194,7 +194,11 @@ def order_done(request, order_id):
     order = _order_or_404(request, order_id)
     if not order.is_final:
         return HttpResponseRedirect(reverse("bankid_order", kwargs={"order_id": order.pk}))
-    success = order.outcome in (BankIDOrder.Outcome.ENROLLED, BankIDOrder.Outcome.VERIFIED)
+    success = order.outcome in (
+        BankIDOrder.Outcome.ENROLLED,
+        BankIDOrder.Outcome.VERIFIED,
+        BankIDOrder.Outcome.VERIFIED_STEP_UP,
+    )
     retry = reverse("bankid_enroll")
     if order.purpose == BankIDOrder.Purpose.VERIFY:
         retry = reverse("bankid_verify", kwargs={"flow_id": order.flow_id})

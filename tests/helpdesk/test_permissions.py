@@ -36,6 +36,7 @@ EXPECTED = {
     "helpdesk_coverage": (200, 200),
     "helpdesk_user": (200, 200),
     "helpdesk_unlock": (405, 405),  # POST only
+    "helpdesk_clear_hold": (405, 405),  # POST only
     "helpdesk_remove_enrollment": (200, 200),
     "helpdesk_verify": (200, 200),
     "app_list:audit": (200, 200),

@@ -43,6 +43,8 @@ BANNER = """
   Admin:     admin / Demo-Admin-2026!
   BankID simulator phone page: http://127.0.0.1:{phone}/
   SMS codes are printed here in the console.  Ctrl-C stops everything.
+  Password expiry: erik / Erik-Portal-2026! expires in 3 days; in another terminal:
+    make demo-reminders   (manage.py send_password_expiry_reminders, printed here)
 """
 
 

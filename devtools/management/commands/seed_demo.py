@@ -3,9 +3,12 @@ a password reset in the demo survives a restart."""
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from datetime import timedelta
 
-from devtools.demo_directory import DemoDirectoryBackend
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from devtools.demo_directory import MAX_AGE_DAYS, DemoDirectoryBackend
 from identity.directory import get_directory
 
 DEMO_USERS = [
@@ -48,6 +51,18 @@ DEMO_USERS = [
         "extra": {"employeeNumber": "201701122382"},
     },
     {
+        # A password that expires in 3 days (his own maximum age of 90 days,
+        # the demo's stand-in for a fine-grained policy): the expiry reminder.
+        "username": "erik",
+        "password": "Erik-Portal-2026!",
+        "display_name": "Erik Eriksson",
+        "given_name": "Erik",
+        "mail": "erik.eriksson@demo.local",
+        "ou": "OU=Lager,OU=Staff,DC=demo,DC=local",
+        "extra": {MAX_AGE_DAYS: "90"},
+        "password_age_days": 87,
+    },
+    {
         "username": "olle",
         "password": "Olle-Portal-2026!",
         "display_name": "Olle Olsson",
@@ -71,5 +86,8 @@ class Command(BaseCommand):
             if directory.find_user(entry["username"]):
                 continue
             entry.setdefault("upn", f"{entry['username']}@demo.local")
+            age = entry.pop("password_age_days", 0)
+            if age:
+                entry["password_last_set"] = timezone.now() - timedelta(days=age)
             directory.create_user(**entry)
             self.stdout.write(f"created demo user {entry['username']}")
