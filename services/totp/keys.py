@@ -25,7 +25,10 @@ def otpauth_uri(*, key: bytes, account: str) -> str:
     (``otpauth://totp/Issuer:account?secret=…&issuer=Issuer``)."""
     issuer = conf.issuer()
     account = (account or "").replace(":", "")
-    label = f"{issuer}:{account}" if issuer else account
+    # The colon stays literal: some apps (and pyotp) do not read "%3A" as the separator.
+    label = quote(account, safe="")
+    if issuer:
+        label = f"{quote(issuer, safe='')}:{label}"
     params = {
         "secret": base32_secret(key),
         "algorithm": "SHA1",
@@ -35,7 +38,7 @@ def otpauth_uri(*, key: bytes, account: str) -> str:
     query = urlencode(params)
     if issuer:
         query += f"&issuer={quote(issuer, safe='')}"
-    return f"otpauth://totp/{quote(label, safe='')}?{query}"
+    return f"otpauth://totp/{label}?{query}"
 
 
 def qr_svg(uri: str, *, title: str) -> str:

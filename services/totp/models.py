@@ -54,7 +54,15 @@ class TotpKey(models.Model):
         return f"key of device {self.device_id}"
 
 
-class DecoyThrottle(ThrottlingMixin, models.Model):
+class VerifyAllowedBase:
+    """The end of ``ThrottlingMixin.verify_is_allowed``'s chain (a device has it
+    from ``Device``)."""
+
+    def verify_is_allowed(self):
+        return True, None
+
+
+class DecoyThrottle(ThrottlingMixin, VerifyAllowedBase, models.Model):
     """django-otp's throttling for an account without an authenticator app (or
     an unknown name) in a proof flow: the waits after wrong codes are the same
     as a real device's, so they do not tell who has one."""
