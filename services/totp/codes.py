@@ -6,6 +6,9 @@ import unicodedata
 
 from . import conf
 
+#: Longer input is not read at all (a pasted page is not a code).
+MAX_INPUT = 64
+
 
 class TotpCodeError(ValueError):
     """A code that was not accepted; ``code`` keys the message (messages.py).
@@ -29,6 +32,8 @@ def normalize_code(text: str) -> str:
     """The six digits of a typed code. Spaces and dashes between digits (as
     apps show them: "123 456") are forgiven, full-width digits read as digits.
     Raises TotpCodeError (code_empty, code_format, code_length)."""
+    if len(text or "") > MAX_INPUT:
+        raise TotpCodeError("code_length", count=conf.DIGITS)
     text = unicodedata.normalize("NFKC", text or "")
     compact = "".join(ch for ch in text if not ch.isspace() and ch not in "-‐‑–")
     if not compact:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-MAX_CODE_INPUT = 32
-
 
 class ShortEchoInput(forms.TextInput):
     """Shows back at most a few dozen characters of what was posted."""
@@ -21,7 +19,7 @@ class CodeForm(forms.Form):
 
     code = forms.CharField(
         label=_("Kod från appen"),
-        max_length=MAX_CODE_INPUT,
+        # No max_length here: the service says what is wrong with any input, and audits it.
         required=False,
         strip=True,
         widget=ShortEchoInput,
@@ -50,7 +48,6 @@ class CodeForm(forms.Form):
 class CallerCodeForm(forms.Form):
     code = forms.CharField(
         label=_("Koden som den som ringer läser upp"),
-        max_length=32,
         required=False,
         strip=True,
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),

@@ -168,3 +168,12 @@ def test_an_account_without_the_app_gets_the_same_pages_and_answers(
     assert flow_in(decoy, decoy.flow.id).proved == {}
     event = AuditEvent.objects.filter(action="totp.code_failed", subject=decoy.flow.username)
     assert event.latest("pk").details.get("decoy") is True
+
+
+def test_a_pasted_page_is_refused_as_too_long_and_audited(flow_client):
+    response = post(flow_client, "1" * 5000)
+    assert response.status_code == 400
+    assert "Koden ska vara 6 siffror." in response.content.decode()
+    assert "1" * 100 not in response.content.decode()
+    event = AuditEvent.objects.filter(action="totp.code_failed").latest("pk")
+    assert event.details["reason"] == "code_length"
