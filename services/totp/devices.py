@@ -15,7 +15,6 @@ import os
 import time
 from datetime import timedelta
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models.signals import post_delete
 from django.utils import timezone
@@ -42,13 +41,6 @@ _PENDING_KEY = "totp_pending_device"
 
 
 # --- whose device ---------------------------------------------------------------------
-def local_user(user_guid: str):
-    """The portal's local user of the directory account (made at its first login)."""
-    if not user_guid:
-        return None
-    return get_user_model().objects.filter(directory_guid=user_guid).first()
-
-
 def confirmed_device(user_guid: str, *, for_update: bool = False) -> SealedTOTPDevice | None:
     """The account's confirmed device, if it has the service enrolled and its
     secret can be read; None otherwise (then a proof is a decoy)."""
@@ -190,9 +182,10 @@ def confirm_totp_enrollment(*, request, user, code: str) -> Enrollment:
         error = None
         with transaction.atomic():
             device = pending_device(request, user=user)
+            if device is not None:  # locked; gone if another session began anew meanwhile
+                device = SealedTOTPDevice.objects.select_for_update().filter(pk=device.pk).first()
             if device is None:
                 raise TotpCodeError("enroll_expired")
-            device = SealedTOTPDevice.objects.select_for_update().get(pk=device.pk)
             try:
                 check_code_on(device, digits)
             except TotpCodeError as exc:

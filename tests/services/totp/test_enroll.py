@@ -213,3 +213,28 @@ def test_rotate_keys_moves_the_secret_to_the_newest_key(
     other = client_factory()
     flow = start_flow(other, user_guid=demo_user.guid, username="anna")
     assert other.post(verify_url(flow), {"code": code(anna_app, steps=1)}).status_code == 302
+
+
+def test_a_qr_code_replaced_in_another_session_says_to_scan_the_new_one(
+    anna_client, login, client_factory
+):
+    old = pyotp.TOTP(secret_on(enrol_page(anna_client)))
+    other = login(c=client_factory())
+    new = pyotp.TOTP(secret_on(enrol_page(other)))
+    response = anna_client.post(reverse("totp_enroll"), {"code": code(old)})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "QR-koden gäller inte längre. Lägg till den nya QR-koden nedan i appen" in page
+    assert secret_on(page) not in (old.secret, new.secret)
+    event = AuditEvent.objects.get(action="totp.code_failed")
+    assert event.details["reason"] == "enroll_expired"
+
+
+def test_a_qr_code_left_too_long_is_replaced(anna_client, settings):
+    settings.TOTP_ENROLL_SECONDS = 60
+    old = pyotp.TOTP(secret_on(enrol_page(anna_client)))
+    session = anna_client.session
+    session["totp_pending_device"]["at"] -= 120
+    session.save()
+    response = anna_client.post(reverse("totp_enroll"), {"code": code(old)})
+    assert "QR-koden gäller inte längre." in response.content.decode()
