@@ -43,14 +43,19 @@ _PENDING_KEY = "totp_pending_device"
 # --- whose device ---------------------------------------------------------------------
 def confirmed_device(user_guid: str, *, for_update: bool = False) -> SealedTOTPDevice | None:
     """The account's confirmed device, if it has the service enrolled and its
-    secret can be read; None otherwise (then a proof is a decoy)."""
-    if not user_guid or enrollment_for(user_guid=user_guid, service=KEY) is None:
-        return None
+    secret can be read; None otherwise (then a proof is a decoy). Both
+    queries run for an unknown account too (they find nothing), so that it
+    takes about as long."""
+    enrolled = enrollment_for(user_guid=user_guid or "-", service=KEY) is not None
     queryset = SealedTOTPDevice.objects.select_related("sealed_key")
     if for_update:
         queryset = queryset.select_for_update(of=("self",))
-    device = queryset.filter(user__directory_guid=user_guid, confirmed=True).order_by("-pk").first()
-    if device is None:
+    device = (
+        queryset.filter(user__directory_guid=user_guid or "-", confirmed=True)
+        .order_by("-pk")
+        .first()
+    )
+    if device is None or not enrolled:
         return None
     try:
         device.bin_key  # noqa: B018  (decrypts: a key rotated away makes it unusable)
