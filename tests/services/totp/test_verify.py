@@ -177,3 +177,14 @@ def test_a_pasted_page_is_refused_as_too_long_and_audited(flow_client):
     assert "1" * 100 not in response.content.decode()
     event = AuditEvent.objects.filter(action="totp.code_failed").latest("pk")
     assert event.details["reason"] == "code_length"
+
+
+@pytest.mark.parametrize(
+    ("purpose", "step"), [("reset", "Steg 2 av 3:"), ("unlock", "Steg 2 av 2:")]
+)
+def test_the_page_shows_the_step_of_the_flow(client, anna_app, demo_user, purpose, step):
+    flow = start_flow(client, user_guid=demo_user.guid, username="anna", purpose=purpose)
+    page = client.get(verify_url(flow)).content.decode()
+    assert 'class="steps"' in page and step in page
+    step_up = start_flow(client, user_guid=demo_user.guid, username="anna", purpose="step_up")
+    assert 'class="steps"' not in client.get(verify_url(step_up)).content.decode()
