@@ -117,3 +117,14 @@ def test_coverage_counts_the_app_through_the_registry(helpdesk, anna_app):
     assert (str(row.name), row.users) == ("Autentiseringsapp", 1)
     page = helpdesk.get(reverse("admin:helpdesk_coverage")).content.decode()
     assert "Autentiseringsapp" in page
+
+
+def test_the_audit_csv_names_the_apps_events(helpdesk, anna_app):
+    import csv
+    import io
+
+    response = helpdesk.get("/admin/audit/auditevent/export/", {"subject": "anna"})
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    actions = {row["action"] for row in csv.DictReader(io.StringIO(body))}
+    assert {"totp.enrolled", "enrollment.created"} <= actions
+    assert anna_app.secret not in body
