@@ -188,3 +188,13 @@ def test_the_page_shows_the_step_of_the_flow(client, anna_app, demo_user, purpos
     assert 'class="steps"' in page and step in page
     step_up = start_flow(client, user_guid=demo_user.guid, username="anna", purpose="step_up")
     assert 'class="steps"' not in client.get(verify_url(step_up)).content.decode()
+
+
+def test_bad_codes_leave_no_traceback_and_no_code_in_the_log(flow_client, anna_app, caplog):
+    caplog.set_level("DEBUG")
+    typed = ["abcdef", "12345", "1234567", "", "000000", code(anna_app, steps=-4), "9" * 500]
+    for each in typed:
+        assert post(flow_client, each).status_code == 400
+    assert not [r for r in caplog.records if r.exc_info]
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert code(anna_app, steps=-4) not in logged and anna_app.secret not in logged
