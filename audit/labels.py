@@ -49,6 +49,10 @@ EVENT_LABELS = {
     "helpdesk.unlock": _("Konto upplåst (helpdesk)"),
     "helpdesk.verify_caller": _("Kontroll av den som ringer"),
     "helpdesk.notified": _("Meddelande från helpdesken skickat"),
+    "totp.enrolled": _("Autentiseringsapp registrerad"),
+    "totp.code_failed": _("Fel kod från autentiseringsapp"),
+    "totp.code_verified": _("Kod från autentiseringsapp godkänd"),
+    "totp.removed": _("Autentiseringsapp borttagen"),
 }
 
 

@@ -24,7 +24,9 @@ from .registry import all_services, get_service
 from .selectors import enrolled_keys
 
 
-def _text(*, service: str, created: bool, ip: str, at: str, not_me: str = "") -> str:
+def _text(
+    *, service: str, created: bool, ip: str, at: str, not_me: str = "", removed: bool = False
+) -> str:
     when = timezone.localtime(parse_datetime(at))
     found = get_service(service)
     ctx = {
@@ -33,7 +35,11 @@ def _text(*, service: str, created: bool, ip: str, at: str, not_me: str = "") ->
         "time": when.strftime("%H:%M"),
         "ip": ip or _("okänd adress"),
     }
-    if created:
+    if removed:
+        what = _(
+            "%(service)s togs bort från ditt konto %(date)s kl. %(time)s från IP-adressen %(ip)s."
+        )
+    elif created:
         what = _(
             "%(service)s registrerades på ditt konto %(date)s kl. %(time)s från IP-adressen %(ip)s."
         )
@@ -72,6 +78,7 @@ def queue_enrollment_notices(
     ip: str,
     replaced_value: str = "",
     username: str = "",
+    removed: bool = False,
 ) -> None:
     """Queue the notices, sent once the current transaction commits: the e-mail,
     and a message through every other enrolled service that can carry one
@@ -79,14 +86,17 @@ def queue_enrollment_notices(
 
     ``replaced_value`` is the protected value a change replaced (e.g. the old
     encrypted phone number): the changed service's notice goes there, not to
-    the new value the change just proved."""
+    the new value the change just proved. ``removed``: the service was removed
+    (the notice goes to the other services and the e-mail)."""
     from . import tasks
 
     found = get_service(service)
     not_me = not_me_link(
         user_guid=user_guid,
         username=username,
-        kind="enrollment.created" if created else "enrollment.changed",
+        kind="enrollment.removed"
+        if removed
+        else ("enrollment.created" if created else "enrollment.changed"),
         detail=str(found.name) if found else service,
     )
     args = {
@@ -98,12 +108,21 @@ def queue_enrollment_notices(
         "language": translation.get_language() or settings.LANGUAGE_CODE,
         "not_me": not_me,
     }
+    if removed:
+        args["removed"] = True
     transaction.on_commit(partial(tasks.send_enrollment_notice_email.delay, **args))
-    text = _text(service=service, created=created, ip=args["ip"], at=args["at"], not_me=not_me)
+    text = _text(
+        service=service,
+        created=created,
+        ip=args["ip"],
+        at=args["at"],
+        not_me=not_me,
+        removed=removed,
+    )
     enrolled = enrolled_keys(user_guid)
     for channel in all_services():
         if channel.key == service:
-            if replaced_value:
+            if replaced_value and not removed:
                 channel.queue_notice(
                     user_guid=user_guid,
                     text=text,
@@ -123,6 +142,7 @@ def send_enrollment_notice_email(
     at: str,
     language: str,
     not_me: str = "",
+    removed: bool = False,
 ) -> bool:
     """Send the e-mail to the user's directory address (call it from a task).
     False when the user has none or the directory cannot be asked."""
@@ -135,8 +155,11 @@ def send_enrollment_notice_email(
     with translation.override(language):
         ctx = {
             "name": user.display_name or user.username,
-            "notice": _text(service=service, created=created, ip=ip, at=at),
+            "notice": _text(
+                service=service, created=created, ip=ip, at=at, not_me=not_me, removed=removed
+            ),
             "not_me": not_me,
+            "removed": removed,
             "portal_name": settings.PORTAL_NAME,
             "organisation": getattr(settings, "BRAND_ORGANISATION", "") or "",
         }

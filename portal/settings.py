@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     # The identity services: each its own app, turned on here and in IDENTITY_SERVICES.
     "services.sms",
     "services.bankid",
+    "services.totp",
     "enrollment",
     "identity",
     "audit",
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 # The development tools (BankID simulator, demo directory, demo commands) are in
 # a checkout but not in `pip install .` or the image: installed only when present
@@ -387,6 +389,7 @@ _ENV_STR = [
     "HELPDESK_CONTACT",
     "RESET_PORTAL_HISTORY",
     "LDAP_NETBIOS_DOMAIN",
+    "TOTP_ISSUER",
 ]
 _ENV_INT = [
     "BANKID_ABANDON_SECONDS",
@@ -419,6 +422,8 @@ _ENV_INT = [
     "PASSWORD_EXPIRY_REMINDER_MAX_PER_RUN",
     "PASSWORD_EXPIRY_REMINDER_PER_MINUTE",
     "NOT_ME_LINK_DAYS",
+    "TOTP_TOLERANCE",
+    "TOTP_ENROLL_SECONDS",
 ]
 _ENV_FLOAT = [
     "BANKID_COLLECT_INTERVAL",

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("purpose", "step"), [("reset", "Steg 2 av 3:"), ("unlock", "Steg 2 av 2:")]
 )
-@pytest.mark.parametrize("service", ["sms_verify", "bankid_verify"])
+@pytest.mark.parametrize("service", ["sms_verify", "bankid_verify", "totp_verify"])
 def test_a_verify_page_shows_the_step_of_the_flow(walker, enrolled_user, purpose, step, service):
     flow_id = walker.start_flow("anna", purpose)
     page = walker.get(reverse(service, kwargs={"flow_id": flow_id})).content.decode()

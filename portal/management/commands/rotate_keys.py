@@ -17,6 +17,7 @@ from enrollment.crypto import decrypt, is_current, pii_hash, reencrypt
 from enrollment.models import Enrollment
 from services.bankid.models import BankIDOrder
 from services.sms.models import SmsChallenge
+from services.totp.models import TotpKey
 
 
 def _reencrypt_field(queryset, field: str) -> tuple[int, int]:
@@ -45,6 +46,7 @@ class Command(BaseCommand):
                 ("enrollments", Enrollment.objects.all(), "protected_value"),
                 ("SMS challenges", SmsChallenge.objects.all(), "phone_protected"),
                 ("BankID orders", BankIDOrder.objects.all(), "qr_secret"),
+                ("authenticator app keys", TotpKey.objects.all(), "sealed"),
             ):
                 moved, unreadable = _reencrypt_field(queryset, field)
                 unreadable_total += unreadable
