@@ -16,6 +16,7 @@ from audit.models import AuditEvent
 from audit.service import record
 from enrollment import conf
 from enrollment.models import Enrollment
+from enrollment.policy import Policy, policy_for
 from enrollment.registry import get_service
 from enrollment.services import remove_enrollment
 from enrollment.stars import StarMeter, count_stars, star_meter
@@ -70,6 +71,7 @@ class UserProfile:
     meter: StarMeter
     enrollments: list[EnrollmentRow]
     events: list[AuditEvent]
+    policy: Policy | None = None
 
 
 def enrollment_rows(user_guid: str) -> list[EnrollmentRow]:
@@ -105,9 +107,11 @@ def user_profile(*, request, guid: str) -> UserProfile:
         subject=user.username,
         subject_guid=user.guid,
     )
+    policy = policy_for(user=user)
     return UserProfile(
         user=user,
-        meter=star_meter(user_guid=user.guid),
+        policy=policy,
+        meter=star_meter(user_guid=user.guid, policy=policy),
         enrollments=enrollment_rows(user.guid),
         events=list(AuditEvent.objects.filter(subject_guid=user.guid)[:RECENT_EVENTS]),
     )

@@ -298,6 +298,11 @@ STAFF_GROUP_PERMISSIONS = {
     "Portal admins": [
         *_HELPDESK_PERMISSIONS,
         "helpdesk.view_enrollmentreminder",
+        # Per-group policies (enrollment.policy): portal admins only.
+        "enrollment.view_resetpolicy",
+        "enrollment.add_resetpolicy",
+        "enrollment.change_resetpolicy",
+        "enrollment.delete_resetpolicy",
         "identity.view_user",
         "auth.view_group",
     ],
