@@ -14,12 +14,11 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from audit.service import record
-from enrollment import conf
 from enrollment.models import Enrollment
-from enrollment.policy import Policy, policy_for
+from enrollment.policy import Policy, policies_for, policy_for
 from enrollment.registry import get_service
 from enrollment.services import remove_enrollment
-from enrollment.stars import StarMeter, count_stars, star_meter
+from enrollment.stars import StarMeter, star_meter
 from identity.directory import DirectoryError, DirectoryUser, get_directory
 from identity.directory.base import UserNotFound
 
@@ -203,14 +202,18 @@ class Stars:
         return [i < self.shown for i in range(self.full)]
 
 
-def stars_by_guid(guids: list[str]) -> dict[str, Stars]:
-    """The stars of each user, in one query."""
-    keys: dict[str, set[str]] = {guid: set() for guid in guids}
-    rows = Enrollment.objects.filter(user_guid__in=guids).values_list("user_guid", "service")
+def stars_by_guid(users: list[DirectoryUser]) -> dict[str, Stars]:
+    """The stars of each user under their per-group policy, in one query
+    (and one directory search per group policy). Raises DirectoryError."""
+    keys: dict[str, set[str]] = {user.guid: set() for user in users}
+    rows = Enrollment.objects.filter(user_guid__in=list(keys)).values_list("user_guid", "service")
     for guid, service in rows:
         keys[guid].add(service)
-    full = conf.stars_full()
-    return {guid: Stars(count_stars(k), full) for guid, k in keys.items()}
+    policies = policies_for(users)
+    return {
+        guid: Stars(policies[guid].count_stars(k), policies[guid].stars_full)
+        for guid, k in keys.items()
+    }
 
 
 def mask_query(text: str) -> str:

@@ -441,6 +441,12 @@ if env_str("IDENTITY_SERVICES_WEIGHTS"):
     for _item in env_list("IDENTITY_SERVICES_WEIGHTS"):
         _key, _weight, *_flags = _item.split(":")
         IDENTITY_SERVICES_WEIGHTS[_key.strip()] = (int(_weight), "required" in _flags)
+if env_str("RESET_POLICIES"):
+    # Per-group policies as a JSON list (docs/policies.md); checked by the
+    # system check enrollment.E012.
+    import json as _json
+
+    RESET_POLICIES = _json.loads(env_str("RESET_POLICIES"))
 
 # --- Branding and the portal's own error pages (docs/settings.md, "Branding") --
 # The organisation's name, logo file (.svg/.png/.jpg/.webp), primary colour
