@@ -90,6 +90,8 @@ class Command(BaseCommand):
         from enrollment.models import ResetPolicy
 
         fields = dict(HELPDESK_POLICY)
-        _policy, created = ResetPolicy.objects.get_or_create(name=fields.pop("name"), defaults=fields)
+        _policy, created = ResetPolicy.objects.get_or_create(
+            name=fields.pop("name"), defaults=fields
+        )
         if created:
             self.stdout.write("created the policy for the Helpdesk group")
