@@ -287,16 +287,6 @@ def policies_for(users: Iterable[DirectoryUser]) -> dict[str, Policy]:
     return out
 
 
-def request_policy(request, user: DirectoryUser | None) -> Policy:
-    """``policy_for`` remembered on the request object for this request only
-    (a page that shows it twice asks once; nothing outlives the request)."""
-    memo = request.__dict__.setdefault("_enrollment_policies", {})
-    key = user.guid if user is not None else ""
-    if key not in memo:
-        memo[key] = policy_for(user=user)
-    return memo[key]
-
-
 def policy_problems(rule: PolicyRule) -> list[str]:
     """What makes ``rule`` impossible or useless (for the system check and
     the admin form): no one to apply to, a service that is not configured,
