@@ -53,6 +53,8 @@ DEMO_POLICY = PasswordPolicy(
 MAX_AGE_DAYS = "maxPwdAgeDays"
 NEVER_EXPIRES = "dontExpirePassword"
 
+DEMO_GROUPS_CONTAINER = "CN=Users,DC=demo,DC=local"
+
 
 def demo_domain() -> str:
     """The demo's NetBIOS name: ``DEMO\\demo`` logs in as ``demo``."""
@@ -144,6 +146,24 @@ class DemoDirectoryBackend(DirectoryBackend):
             expires = expiry_time(user.password_last_set, seconds)
             users.append(replace(user, password_expires_at=expires))
         return users
+
+    # The demo's groups are names; their DNs sit in CN=Users like AD's
+    # built-in ones (no nesting in the demo).
+    @staticmethod
+    def group_dn(name: str) -> str:
+        return f"CN={name},{DEMO_GROUPS_CONTAINER}"
+
+    def nested_group_dns(self, user: DirectoryUser) -> tuple[str, ...]:
+        row = self._model().objects.filter(guid=user.guid).first() if user.guid else None
+        return tuple(self.group_dn(g) for g in (row.groups or ())) if row else ()
+
+    def nested_member_guids(self, group_dn: str) -> set[str]:
+        wanted = (group_dn or "").replace(" ", "").casefold()
+        return {
+            row.guid
+            for row in self._model().objects.only("guid", "groups")
+            if any(self.group_dn(g).replace(" ", "").casefold() == wanted for g in row.groups or ())
+        }
 
     def enforces_history_on_reset(self) -> bool:
         return True  # set_password checks the stored history

@@ -49,8 +49,10 @@ class CallerCheck:
 class IdentityService:
     """One way for a user to prove who they are, worth ``weight`` stars.
 
-    Subclasses set ``key``, ``name`` and the URL names of their views; weight
-    and required come from ``settings.IDENTITY_SERVICES``.
+    Subclasses set ``key``, ``name``, ``default_weight`` and the URL names of
+    their views; ``settings.IDENTITY_SERVICES`` (or ``IDENTITY_SERVICES_WEIGHTS``)
+    may set another weight and mark the service required, and a per-group
+    policy (``enrollment.policy``) may override both for its members.
     """
 
     key: str = ""
@@ -63,9 +65,15 @@ class IdentityService:
     #: What the helpdesk's button says for checking a caller with this service;
     #: empty: the service offers no caller check.
     caller_check_label: str = ""
+    #: Stars the service is worth when the settings do not say: by assurance
+    #: (a phishing-resistant or identity-checked service 2, a code sent to or
+    #: shown on something the user has 1; NIST SP 800-63B calls SMS a
+    #: restricted authenticator), so that by default no single code resets a
+    #: password (RESET_STARS_REQUIRED defaults to 2).
+    default_weight: int = 1
 
-    def __init__(self, *, weight: int = 1, required: bool = False) -> None:
-        self.weight = weight
+    def __init__(self, *, weight: int | None = None, required: bool = False) -> None:
+        self.weight = type(self).default_weight if weight is None else weight
         self.required = required
 
     def enroll_url(self) -> str:

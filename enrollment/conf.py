@@ -5,7 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 
 # The star counts' defaults (the system check enrollment.E010 uses them too).
-DEFAULTS = {"ENROLLMENT_STARS_FULL": 2, "RESET_STARS_REQUIRED": 1}
+# A reset needs 2 stars: Mobilt BankID (2) alone, or two weaker services (SMS
+# + another), never one SMS code. A full row is one star more than a reset
+# needs, so a user with a full row still has a way back when one service is
+# lost (a new phone, an expired BankID): with the default weights that is
+# BankID + Mobilkod (3).
+DEFAULTS = {"ENROLLMENT_STARS_FULL": 3, "RESET_STARS_REQUIRED": 2}
 
 
 def _get(name: str):
@@ -13,14 +18,15 @@ def _get(name: str):
 
 
 def identity_services() -> list[dict]:
-    """``settings.IDENTITY_SERVICES`` (``{"class", "weight", "required"}`` each),
-    by default every installed service app at weight 1, in INSTALLED_APPS order."""
+    """``settings.IDENTITY_SERVICES`` (``{"class", "weight", "required"}`` each;
+    no weight: the service's ``default_weight``), by default every installed
+    service app at its ``default_weight``, in INSTALLED_APPS order."""
     configured = getattr(settings, "IDENTITY_SERVICES", None)
     if configured is not None:
         return list(configured)
     from .apps import service_apps
 
-    return [{"class": app.service, "weight": 1, "required": False} for app in service_apps()]
+    return [{"class": app.service, "required": False} for app in service_apps()]
 
 
 def identity_service_weights() -> dict[str, tuple[int, bool]] | None:

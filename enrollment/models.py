@@ -33,3 +33,90 @@ class Enrollment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username or self.user_guid}: {self.service}"
+
+
+class ResetPolicy(models.Model):
+    """A per-group policy edited in the admin (``enrollment.policy``): for the
+    members of an AD group (nested) and/or the users under an OU."""
+
+    name = models.CharField(_("namn"), max_length=100, unique=True)
+    priority = models.IntegerField(
+        _("prioritet"),
+        default=100,
+        help_text=_("Lägst först: den första policy som passar gäller."),
+    )
+    enabled = models.BooleanField(_("aktiv"), default=True)
+    group_dn = models.CharField(
+        _("grupp (DN)"),
+        max_length=512,
+        blank=True,
+        help_text=_(
+            "Medlemmar i gruppen, även genom grupper i gruppen, t.ex. "
+            "CN=Domain Admins,CN=Users,DC=example,DC=se."
+        ),
+    )
+    ou_dn = models.CharField(
+        _("OU (DN)"),
+        max_length=512,
+        blank=True,
+        help_text=_("Användare under denna OU, t.ex. OU=Staff,DC=example,DC=se."),
+    )
+    services = models.CharField(
+        _("identitetstjänster"),
+        max_length=256,
+        blank=True,
+        help_text=_(
+            "Tjänst:stjärnor[:required], kommaseparerat, t.ex. bankid:2:required,sms:1. "
+            "Tomt: som standardpolicyn."
+        ),
+    )
+    stars_full = models.PositiveSmallIntegerField(
+        _("stjärnor för full rad"), null=True, blank=True, help_text=_("Tomt: som standard.")
+    )
+    stars_reset = models.PositiveSmallIntegerField(
+        _("stjärnor för återställning"), null=True, blank=True, help_text=_("Tomt: som standard.")
+    )
+    reset_allowed = models.BooleanField(
+        _("självservice tillåten"),
+        default=True,
+        help_text=_("Av: kontot kan aldrig återställas eller låsas upp här, bara av IT-supporten."),
+    )
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("policy")
+        verbose_name_plural = _("policyer")
+        ordering = ["priority", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def as_rule(self):
+        from .policy import PolicyRule, parse_services
+
+        return PolicyRule(
+            name=self.name,
+            priority=self.priority,
+            group_dn=self.group_dn,
+            ou_dn=self.ou_dn,
+            services=parse_services(self.services),
+            stars_full=self.stars_full,
+            stars_reset=self.stars_reset,
+            reset_allowed=self.reset_allowed,
+            source="admin",
+        )
+
+    def snapshot(self) -> dict:
+        """What the audit trail keeps of a change."""
+        return {
+            "name": self.name,
+            "priority": self.priority,
+            "enabled": self.enabled,
+            "group_dn": self.group_dn,
+            "ou_dn": self.ou_dn,
+            "services": self.services,
+            "stars_full": self.stars_full,
+            "stars_reset": self.stars_reset,
+            "reset_allowed": self.reset_allowed,
+        }

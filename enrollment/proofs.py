@@ -12,8 +12,14 @@ import secrets
 import time
 from dataclasses import asdict, dataclass, field
 
+from audit.service import record
+
 from . import conf
 from .stars import count_stars, proof_is_sufficient
+
+#: Flows that end in a self-service write: a per-group policy may forbid them
+#: or leave a service out, checked again at each proof.
+SELF_SERVICE_PURPOSES = ("reset", "unlock")
 
 _SESSION_KEY = "proof_flows"
 _MAX_FLOWS = 5
@@ -40,12 +46,16 @@ class ProofFlow:
     def stars(self) -> int:
         return count_stars(self.proved)
 
-    def is_sufficient(self, enrolled_keys) -> bool:
-        return (
-            bool(self.user_guid)
-            and proof_is_sufficient(self.proved, enrolled_keys)
-            and self.has_company()
-        )
+    def is_sufficient(self, enrolled_keys, policy=None) -> bool:
+        """Enough proved for a reset, under ``policy`` (None: the default),
+        and every proof that needs company has it."""
+        if not self.user_guid:
+            return False
+        if policy is not None:
+            enough = policy.is_sufficient(self.proved, enrolled_keys)
+        else:
+            enough = proof_is_sufficient(self.proved, enrolled_keys)
+        return enough and self.has_company()
 
     def has_company(self) -> bool:
         """Every proved service that needs another one beside it (see
@@ -101,11 +111,52 @@ def save_flow(request, flow: ProofFlow) -> None:
     request.session.modified = True
 
 
-def mark_proved(request, flow: ProofFlow, service_key: str) -> None:
+def _policy_refusal(flow: ProofFlow, service_key: str) -> str:
+    """Why the user's policy, read now, does not let this proof count ("" if it does)."""
+    from identity.directory import DirectoryError
+
+    from .policy import policy_for_guid
+
+    try:
+        policy, user = policy_for_guid(flow.user_guid)
+    except DirectoryError:
+        return "directory_unavailable"  # never count a proof the policy could not check
+    if user is None or user.disabled:
+        return "user_gone"
+    if not policy.reset_allowed:
+        return "policy_no_self_service"
+    if not policy.offers(service_key):
+        return "policy_service_not_offered"
+    return ""
+
+
+def mark_proved(request, flow: ProofFlow, service_key: str) -> bool:
+    """Count ``service_key`` as proved in ``flow``. In a reset or unlock flow
+    the user's per-group policy is read again first: a proof does not count
+    when the policy forbids self-service or does not offer the service
+    (audited). True when it counted."""
     if not flow.user_guid:
-        return
+        return False
+    if flow.purpose in SELF_SERVICE_PURPOSES:
+        why = _policy_refusal(flow, service_key)
+        if why:
+            record(
+                action="reset.failed",
+                result="denied",
+                request=request,
+                subject=flow.username,
+                subject_guid=flow.user_guid,
+                details={
+                    "purpose": flow.purpose,
+                    "step": "proof",
+                    "service": service_key,
+                    "reason": why,
+                },
+            )
+            return False
     flow.proved[service_key] = time.time()
     save_flow(request, flow)
+    return True
 
 
 def require_another_service(request, flow: ProofFlow, service_key: str) -> None:

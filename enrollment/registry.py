@@ -18,7 +18,8 @@ def _services() -> tuple[IdentityService, ...]:
     for entry in conf.identity_services():
         cls = entry["class"]
         cls = import_string(cls) if isinstance(cls, str) else cls
-        weight, required = int(entry.get("weight", 1)), bool(entry.get("required", False))
+        weight = int(entry.get("weight") or cls.default_weight)
+        required = bool(entry.get("required", False))
         if weights is not None:
             if cls.key not in weights:
                 continue
@@ -42,6 +43,7 @@ def _on_setting_changed(*, setting: str, **kwargs) -> None:
         "IDENTITY_SERVICES_WEIGHTS",
         "ENROLLMENT_STARS_FULL",
         "RESET_STARS_REQUIRED",
+        "RESET_POLICIES",
     }:
         _services.cache_clear()
 

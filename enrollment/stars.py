@@ -54,10 +54,15 @@ def count_stars(service_keys: Iterable[str]) -> int:
     return sum(s.weight for s in all_services() if s.key in keys)
 
 
-def star_meter(*, user_guid: str) -> StarMeter:
+def star_meter(*, user_guid: str, policy=None) -> StarMeter:
+    """The user's row: under ``policy`` (``enrollment.policy.Policy``; None:
+    the default policy) its services, their stars and its full row."""
     keys = enrolled_keys(user_guid) if user_guid else set()
-    services = tuple(ServiceStatus(s, s.key in keys) for s in all_services())
-    return StarMeter(collected=count_stars(keys), full=conf.stars_full(), services=services)
+    if policy is None:
+        services = tuple(ServiceStatus(s, s.key in keys) for s in all_services())
+        return StarMeter(collected=count_stars(keys), full=conf.stars_full(), services=services)
+    services = tuple(ServiceStatus(s, s.key in keys) for s in policy.services)
+    return StarMeter(collected=policy.count_stars(keys), full=policy.stars_full, services=services)
 
 
 def maturing(user_guid: str) -> dict[str, datetime]:

@@ -23,13 +23,30 @@ def _flow_ids(request) -> dict:
     return request.session.get(_SESSION_KEY) or {}
 
 
+def _offered(user_guid: str) -> tuple[IdentityService, ...]:
+    """The services of the user's per-group policy (read now); every
+    configured one when the directory does not answer."""
+    from identity.directory import DirectoryError
+
+    from .policy import policy_for_guid
+
+    try:
+        return policy_for_guid(user_guid)[0].services
+    except DirectoryError:
+        return all_services()
+
+
 def services_to_prove(request, *, user_guid: str, service_key: str) -> list[IdentityService]:
     """The other enrolled services the user must prove one of before changing
     ``service_key``; empty when no proof is needed (or it was just given)."""
     keys = enrolled_keys(user_guid)
     if service_key not in keys:
         return []
-    others = [s for s in all_services() if s.key != service_key and s.key in keys]
+    others = [s for s in _offered(user_guid) if s.key != service_key and s.key in keys]
+    if not others:
+        # The policy offers none of the user's other services: any of them
+        # still proves more than the password alone.
+        others = [s for s in all_services() if s.key != service_key and s.key in keys]
     if not others:
         return []
     flow = proofs.get_flow(request, _flow_ids(request).get(service_key, ""), purpose="step_up")

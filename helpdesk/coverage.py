@@ -22,6 +22,7 @@ from audit.labels import EVENT_LABELS
 from audit.models import AuditEvent
 from enrollment import conf
 from enrollment.models import Enrollment
+from enrollment.policy import Policy, default_policy, policies_for
 from enrollment.registry import all_services
 from enrollment.stars import count_stars
 from identity.directory import DirectoryUser, get_directory
@@ -114,6 +115,14 @@ class CoverageReport:
     ous: list[Split]
     days: list[DayActivity] = field(default_factory=list)
     actions: list[ActionCount] = field(default_factory=list)
+    #: Each policy in effect (the default first), with its users' split.
+    policies: list[PolicyCoverage] = field(default_factory=list)
+
+
+@dataclass
+class PolicyCoverage:
+    policy: Policy
+    split: Split
 
 
 def ou_of(dn: str) -> str:
@@ -127,10 +136,17 @@ def ou_of(dn: str) -> str:
 
 
 def compute_coverage(
-    *, users: Iterable[DirectoryUser], enrollments: Iterable[tuple[str, str]]
+    *,
+    users: Iterable[DirectoryUser],
+    enrollments: Iterable[tuple[str, str]],
+    policies: dict[str, Policy] | None = None,
 ) -> CoverageReport:
-    """Coverage of enabled ``users`` from ``(user_guid, service)`` pairs (pure)."""
+    """Coverage of enabled ``users`` from ``(user_guid, service)`` pairs (pure);
+    with ``policies`` (by objectGUID) each user's row is counted under their
+    own policy (its stars and full row)."""
     stars_full = conf.stars_full()
+    default = default_policy() if policies is not None else None
+    by_policy: dict[str, PolicyCoverage] = {}
     by_user: dict[str, set[str]] = defaultdict(set)
     for guid, service in enrollments:
         by_user[guid].add(service)
@@ -141,10 +157,16 @@ def compute_coverage(
         if user.disabled:
             continue
         keys = by_user.get(user.guid, set())
-        stars = count_stars(keys)
-        total.add(stars, stars_full)
+        stars, full = count_stars(keys), stars_full
+        if policies is not None:
+            policy = policies.get(user.guid) or default
+            stars, full = policy.count_stars(keys), policy.stars_full
+            by_policy.setdefault(
+                policy.name, PolicyCoverage(policy=policy, split=Split(label=policy.name))
+            ).split.add(stars, full)
+        total.add(stars, full)
         ou = ou_of(user.dn)
-        ous.setdefault(ou, Split(label=ou)).add(stars, stars_full)
+        ous.setdefault(ou, Split(label=ou)).add(stars, full)
         per_service.update(keys)
     services = [
         ServiceCoverage(
@@ -161,6 +183,7 @@ def compute_coverage(
         total=total,
         services=services,
         ous=sorted(ous.values(), key=lambda s: s.label.casefold()),
+        policies=sorted(by_policy.values(), key=lambda p: (not p.policy.is_default, p.policy.name)),
     )
 
 
@@ -212,7 +235,7 @@ def coverage_report(*, days: int = 30) -> CoverageReport:
     """The whole page's numbers. Raises DirectoryUnavailable."""
     users = get_directory().list_users()
     enrollments = Enrollment.objects.values_list("user_guid", "service")
-    report = compute_coverage(users=users, enrollments=enrollments)
+    report = compute_coverage(users=users, enrollments=enrollments, policies=policies_for(users))
     report.days = daily_activity(days=days)
     report.actions = action_counts(days=days)
     return report

@@ -14,12 +14,12 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from audit.service import record
-from enrollment import conf
 from enrollment.models import Enrollment
 from enrollment.notify import not_me_link
+from enrollment.policy import Policy, policies_for, policy_for
 from enrollment.registry import get_service
 from enrollment.services import remove_enrollment
-from enrollment.stars import StarMeter, count_stars, star_meter
+from enrollment.stars import StarMeter, star_meter
 from identity.directory import DirectoryError, DirectoryUser, get_directory
 from identity.directory.base import UserNotFound
 
@@ -71,6 +71,7 @@ class UserProfile:
     meter: StarMeter
     enrollments: list[EnrollmentRow]
     events: list[AuditEvent]
+    policy: Policy | None = None
 
 
 def enrollment_rows(user_guid: str) -> list[EnrollmentRow]:
@@ -106,9 +107,11 @@ def user_profile(*, request, guid: str) -> UserProfile:
         subject=user.username,
         subject_guid=user.guid,
     )
+    policy = policy_for(user=user)
     return UserProfile(
         user=user,
-        meter=star_meter(user_guid=user.guid),
+        policy=policy,
+        meter=star_meter(user_guid=user.guid, policy=policy),
         enrollments=enrollment_rows(user.guid),
         events=list(AuditEvent.objects.filter(subject_guid=user.guid)[:RECENT_EVENTS]),
     )
@@ -213,14 +216,18 @@ class Stars:
         return [i < self.shown for i in range(self.full)]
 
 
-def stars_by_guid(guids: list[str]) -> dict[str, Stars]:
-    """The stars of each user, in one query."""
-    keys: dict[str, set[str]] = {guid: set() for guid in guids}
-    rows = Enrollment.objects.filter(user_guid__in=guids).values_list("user_guid", "service")
+def stars_by_guid(users: list[DirectoryUser]) -> dict[str, Stars]:
+    """The stars of each user under their per-group policy, in one query
+    (and one directory search per group policy). Raises DirectoryError."""
+    keys: dict[str, set[str]] = {user.guid: set() for user in users}
+    rows = Enrollment.objects.filter(user_guid__in=list(keys)).values_list("user_guid", "service")
     for guid, service in rows:
         keys[guid].add(service)
-    full = conf.stars_full()
-    return {guid: Stars(count_stars(k), full) for guid, k in keys.items()}
+    policies = policies_for(users)
+    return {
+        guid: Stars(policies[guid].count_stars(k), policies[guid].stars_full)
+        for guid, k in keys.items()
+    }
 
 
 def mask_query(text: str) -> str:

@@ -71,10 +71,10 @@ def find_user(request):
         query = form.cleaned_data["q"]
         try:
             hits = search_users(query)
+            stars = services.stars_by_guid(hits)
         except DirectoryError as exc:
-            error = message(exc.code)
+            error, hits = message(exc.code), None
         else:
-            stars = services.stars_by_guid([h.guid for h in hits])
             hits = [(hit, stars[hit.guid]) for hit in hits]
         record(
             action="helpdesk.search",

@@ -300,6 +300,11 @@ STAFF_GROUP_PERMISSIONS = {
     "Portal admins": [
         *_HELPDESK_PERMISSIONS,
         "helpdesk.view_enrollmentreminder",
+        # Per-group policies (enrollment.policy): portal admins only.
+        "enrollment.view_resetpolicy",
+        "enrollment.add_resetpolicy",
+        "enrollment.change_resetpolicy",
+        "enrollment.delete_resetpolicy",
         "identity.view_user",
         "auth.view_group",
     ],
@@ -455,6 +460,12 @@ if env_str("IDENTITY_SERVICES_WEIGHTS"):
     for _item in env_list("IDENTITY_SERVICES_WEIGHTS"):
         _key, _weight, *_flags = _item.split(":")
         IDENTITY_SERVICES_WEIGHTS[_key.strip()] = (int(_weight), "required" in _flags)
+if env_str("RESET_POLICIES"):
+    # Per-group policies as a JSON list (docs/policies.md); checked by the
+    # system check enrollment.E012.
+    import json as _json
+
+    RESET_POLICIES = _json.loads(env_str("RESET_POLICIES"))
 
 # --- Branding and the portal's own error pages (docs/settings.md, "Branding") --
 # The organisation's name, logo file (.svg/.png/.jpg/.webp), primary colour

@@ -10,15 +10,23 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
+from enrollment.policy import policy_for
 from enrollment.stars import star_meter
+from identity.directory import DirectoryError, get_directory
 
 from .branding import LOGO_TYPES, brand_css, get_brand, logo_path
 
 
 @login_required
 def home(request):
-    meter = star_meter(user_guid=request.user.directory_guid or "")
-    return render(request, "portal/home.html", {"meter": meter})
+    guid = request.user.directory_guid or ""
+    try:
+        user = get_directory().get_user(guid) if guid else None
+        policy = policy_for(user=user) if user is not None else None
+    except DirectoryError:
+        policy = None  # the row by the default policy; nothing is decided here
+    meter = star_meter(user_guid=guid, policy=policy)
+    return render(request, "portal/home.html", {"meter": meter, "policy": policy})
 
 
 # --- The brand: colour and logo from settings --------------------------------

@@ -14,10 +14,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from audit.service import record
-from enrollment import conf as enrollment_conf
 from enrollment.base import IdentityService
+from enrollment.policy import Policy, default_policy, policy_for, policy_for_guid
 from enrollment.proofs import ProofFlow, get_flow, save_flow, start_flow
-from enrollment.registry import all_services
 from enrollment.stars import StarMeter, enrolled_keys, maturing, proof_is_mature
 from identity import protection as protection_service
 from identity import throttle
@@ -36,11 +35,19 @@ REFUSAL_MESSAGES = {
     "not_proved": _(
         "Du behöver identifiera dig med identitetstjänsterna nedan innan du kan fortsätta."
     ),
+    # The user's policy does not allow the step now (it changed since the
+    # proof): said as "not proved", which is what it amounts to.
+    "policy": _(
+        "Du behöver identifiera dig med identitetstjänsterna nedan innan du kan fortsätta."
+    ),
     "locked_out": protection_service.LOCKED_OUT_MESSAGE,
     "rate_limited": _("För många försök. Vänta några minuter och försök igen."),
     "busy": _("Ändringen görs redan i ett annat fönster. Vänta en stund och ladda om sidan."),
     "already_done": _("Det här är redan klart. Börja om om du vill göra en ny ändring."),
     "other_user": _("Den här länken hör till en annan användare. Börja om."),
+    "unavailable": _(
+        "Katalogtjänsten svarar inte just nu. Försök igen om en stund, eller kontakta IT-supporten."
+    ),
 }
 
 
@@ -85,6 +92,16 @@ def start_reset(*, request, username: str, purpose: str = "reset") -> ProofFlow:
     # can collect no star, and the pages look the same as for anyone else.
     held = dir_user is not None and is_on_hold(dir_user.guid)
     usable = dir_user is not None and not dir_user.disabled and not held
+    try:
+        # Asked for an unknown name too (the same directory search).
+        policy = policy_for(user=dir_user if usable else None)
+    except DirectoryError as exc:
+        _record_failed(request, typed, purpose, result="error", reason=exc.code)
+        raise
+    # An account whose policy forbids self-service walks the pages of an
+    # account without enrolments: the flow has no user, nothing is sent and
+    # no proof counts. Only the audit trail (and the owner's home page) says why.
+    usable = usable and policy.reset_allowed
     flow = start_flow(
         request,
         purpose=purpose,
@@ -109,6 +126,8 @@ def start_reset(*, request, username: str, purpose: str = "reset") -> ProofFlow:
             "disabled": bool(dir_user and dir_user.disabled),
             "locked": bool(dir_user and dir_user.locked),
             "held": held,
+            "policy": policy.name,
+            "self_service": policy.reset_allowed,
         },
     )
     return flow
@@ -156,6 +175,10 @@ class ProofStatus:
     sufficient: bool
     locked_out: bool
     waiting: bool = False  # enough stars, but only from services in their quiet period
+    #: The policy the page shows: the user's once a proof counted, else the default.
+    policy: Policy | None = None
+    #: False when the user's own policy (read now) forbids self-service.
+    self_service: bool = True
 
     @property
     def typed(self) -> str:
@@ -170,26 +193,35 @@ def _verify_url(service: IdentityService, flow_id: str) -> str:
 
 
 def proof_status(*, request, flow: ProofFlow) -> ProofStatus:
-    """Where the flow stands: every configured service (which ones the user
-    enrolled is private), the stars collected against the reset threshold, and
-    whether the next step is open."""
+    """Where the flow stands: the services (which ones the user enrolled is
+    private), the stars collected against the reset threshold, and whether
+    the next step is open.
+
+    The user's per-group policy is read from the directory on every call and
+    decides. The page shows it only once a proof has counted: until then it
+    shows the default policy, as for every other name, so that an anonymous
+    visitor cannot tell a privileged account by its threshold or services.
+    Raises DirectoryError (nothing is decided without the directory)."""
     locked_out = protection.is_locked_out(flow)
     # Asked for unknown users too (it finds nothing), so both take as long.
+    policy, _user = policy_for_guid(flow.user_guid)
     enrolled = enrolled_keys(flow.user_guid)
     young = maturing(flow.user_guid)
+    counted = {k for k in flow.proved if policy.offers(k)}
+    shown = policy if counted else default_policy()
     services = tuple(
         ServiceProof(
             service=s,
-            proved=s.key in flow.proved,
+            proved=s.key in counted,
             url=_verify_url(s, flow.id),
-            usable_from=young.get(s.key) if s.key in flow.proved else None,
+            usable_from=young.get(s.key) if s.key in counted else None,
         )
-        for s in all_services()
+        for s in shown.services
     )
-    meter = StarMeter(collected=flow.stars, full=enrollment_conf.stars_to_reset(), services=())
+    meter = StarMeter(collected=policy.count_stars(counted), full=shown.stars_reset, services=())
     # A hold placed while the flow runs stops it too.
-    enough = flow.is_sufficient(enrolled) and not is_on_hold(flow.user_guid)
-    mature = proof_is_mature(flow.proved, young)
+    enough = flow.is_sufficient(enrolled, policy) and not is_on_hold(flow.user_guid)
+    mature = proof_is_mature(counted, young)
     return ProofStatus(
         flow=flow,
         services=services,
@@ -197,15 +229,23 @@ def proof_status(*, request, flow: ProofFlow) -> ProofStatus:
         sufficient=enough and mature and not locked_out,
         locked_out=locked_out,
         waiting=enough and not mature and not locked_out,
+        policy=shown,
+        self_service=policy.reset_allowed,
     )
 
 
 def require_proof(*, request, flow: ProofFlow) -> ProofStatus:
     """The flow's status if the user may take the step after the proof, else
-    ResetRefused (``locked_out`` or ``not_proved``)."""
-    status = proof_status(request=request, flow=flow)
+    ResetRefused (``locked_out``, ``not_proved`` or ``unavailable``: the
+    directory, which holds the policy, did not answer)."""
+    try:
+        status = proof_status(request=request, flow=flow)
+    except DirectoryError:
+        raise ResetRefused("unavailable") from None
     if status.locked_out:
         raise ResetRefused("locked_out")
+    if not status.self_service and flow.user_guid:
+        raise ResetRefused("policy")
     if not status.sufficient:
         raise ResetRefused("not_proved")
     return status

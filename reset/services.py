@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from audit.service import client_ip, record
+from enrollment.policy import policy_for
 from enrollment.proofs import ProofFlow, end_flow
+from enrollment.selectors import enrolled_keys
 from identity import throttle
 from identity.directory import DirectoryError, DirectoryUser, PolicyViolation, get_directory
 from identity.directory.base import MustChangePassword, PasswordExpired, UserNotFound
@@ -63,7 +65,17 @@ def check_step(*, request, flow: ProofFlow, step: str) -> None:
     try:
         require_proof(request=request, flow=flow)
     except ResetRefused as exc:
-        _audit(request, "reset.failed", "denied", flow=flow, step=step, reason=exc.code)
+        if exc.code == "unavailable":  # the directory (and the policy in it) did not answer
+            _audit(
+                request,
+                "reset.failed",
+                "error",
+                flow=flow,
+                step=step,
+                reason="directory_unavailable",
+            )
+        else:
+            _audit(request, "reset.failed", "denied", flow=flow, step=step, reason=exc.code)
         raise
 
 
@@ -76,10 +88,19 @@ def _begin_write(request, flow: ProofFlow, step: str) -> None:
         raise ResetRefused(why)
 
 
-def _current_user(flow: ProofFlow) -> DirectoryUser:
+def _current_user(request, flow: ProofFlow, step: str) -> DirectoryUser:
+    """The flow's user read now, and their per-group policy read now: the
+    write happens only if that policy still allows self-service and the
+    proofs still suffice under it (a user put in Domain Admins since the
+    proof is refused here, audited)."""
     user = get_directory().get_user(flow.user_guid)
     if user is None or user.disabled:
         raise UserNotFound(detail="gone or disabled since the proof")
+    policy = policy_for(user=user)
+    if not policy.is_sufficient(flow.proved, enrolled_keys(user.guid)):
+        reason = "policy_no_self_service" if not policy.reset_allowed else "policy_not_sufficient"
+        _audit(request, "reset.failed", "denied", flow=flow, step=step, reason=reason)
+        raise ResetRefused("not_proved")
     return user
 
 
@@ -100,7 +121,7 @@ def reset_password(*, request, flow: ProofFlow, password: str) -> WriteResult:
     _begin_write(request, flow, "password")
     try:
         directory = get_directory()
-        user = _current_user(flow)
+        user = _current_user(request, flow, "password")
         policy = directory.password_policy()
         failures = blocking_failures(check_password_policy(password, user=user, policy=policy))
         if failures:
@@ -165,7 +186,7 @@ def unlock_account(*, request, flow: ProofFlow) -> WriteResult:
     keeping the password. Raises ResetRefused or a DirectoryError (flow kept)."""
     _begin_write(request, flow, "unlock")
     try:
-        user = _current_user(flow)
+        user = _current_user(request, flow, "unlock")
         get_directory().unlock(user)
     except DirectoryError as exc:
         _audit_directory_error(request, flow, exc, step="unlock")

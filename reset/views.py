@@ -29,9 +29,11 @@ _DONE_KEY = "reset_done"
 
 def _refused(request, exc: ResetRefused, *, purpose: str, flow: ProofFlow | None = None):
     """Back to the proof page while the flow lives; else a page that says to start over."""
-    if flow is not None and exc.code in {"not_proved", "locked_out"}:
+    if flow is not None and exc.code in {"not_proved", "locked_out", "policy"}:
         return HttpResponseRedirect(flow.return_url)
-    status = {"already_done": 409, "busy": 409, "other_user": 403}.get(exc.code, 404)
+    status = {"already_done": 409, "busy": 409, "other_user": 403, "unavailable": 503}.get(
+        exc.code, 404
+    )
     return render(
         request,
         "reset/refused.html",
@@ -65,9 +67,11 @@ def start_view(request, *, purpose: str):
 def prove_view(request, flow_id: str, *, purpose: str):
     try:
         flow = load_flow(request, flow_id, purpose=purpose)
+        status = proof_status(request=request, flow=flow)
     except ResetRefused as exc:
         return _refused(request, exc, purpose=purpose)
-    status = proof_status(request=request, flow=flow)
+    except DirectoryError:
+        return _refused(request, ResetRefused("unavailable"), purpose=purpose)
     return render(
         request,
         "reset/prove.html",
@@ -143,7 +147,10 @@ def unlock_view(request, flow_id: str):
     except ResetRefused as exc:
         return _refused(request, exc, purpose="unlock", flow=flow)
     except DirectoryError as exc:
-        status = proof_status(request=request, flow=flow)
+        try:
+            status = proof_status(request=request, flow=flow)
+        except DirectoryError:
+            return _refused(request, ResetRefused("unavailable"), purpose="unlock")
         return render(
             request,
             "reset/prove.html",

@@ -15,6 +15,7 @@ import uuid
 from dataclasses import replace
 
 from ldap3 import BASE, MODIFY_ADD, MODIFY_DELETE, MODIFY_REPLACE, SUBTREE, Connection
+from ldap3.utils.conv import escape_filter_chars
 
 from . import ad_entries, ad_errors
 from .ad_connection import CONNECTION_LOST, AdConfig, Connector, ServiceConnection, close_quietly
@@ -42,6 +43,8 @@ logger = logging.getLogger("identity.directory.ad")
 
 POLICY_CACHE_SECONDS = 300
 PAGE_SIZE = 500
+#: LDAP_MATCHING_RULE_IN_CHAIN: nested group membership in one search.
+IN_CHAIN = "1.2.840.113556.1.4.1941"
 
 
 class ActiveDirectoryBackend(DirectoryBackend):
@@ -192,6 +195,44 @@ class ActiveDirectoryBackend(DirectoryBackend):
             return ad_entries.interval_seconds(ad_entries.integer(raw, ad_entries.PSO_MAX_AGE))
 
         return self.service.run(read)
+
+    # --- group membership (per-group policies) ----------------------------
+    def _paged(self, search_filter: str, attributes: list[str]) -> list[dict]:
+        base = self._root()["domain"] or self.config.base_dn
+
+        def search(conn: Connection) -> list[dict]:
+            entries = conn.extend.standard.paged_search(
+                base,
+                search_filter,
+                search_scope=SUBTREE,
+                attributes=attributes,
+                paged_size=PAGE_SIZE,
+                generator=False,
+            )
+            self._raise_for_search(conn.result)
+            return [e for e in entries or [] if e.get("type") == "searchResEntry"]
+
+        return self.service.run(search)
+
+    def nested_group_dns(self, user: DirectoryUser) -> tuple[str, ...]:
+        # 1.2.840.113556.1.4.1941 walks the member links transitively on the
+        # DC (Windows and Samba), in one search, whatever the depth.
+        member = escape_filter_chars(user.dn or "")
+        found = self._paged(f"(&(objectClass=group)(member:{IN_CHAIN}:={member}))", ["objectClass"])
+        return tuple(sorted(e["dn"] for e in found))
+
+    def nested_member_guids(self, group_dn: str) -> set[str]:
+        group = escape_filter_chars(group_dn or "")
+        found = self._paged(
+            f"(&(objectClass=user)(objectCategory=person)(memberOf:{IN_CHAIN}:={group}))",
+            ["objectGUID"],
+        )
+        guids = set()
+        for entry in found:
+            raw = (entry.get("raw_attributes") or {}).get("objectGUID") or [b""]
+            if raw[0] and len(raw[0]) == 16:
+                guids.add(str(uuid.UUID(bytes_le=raw[0])))
+        return guids
 
     def _root(self) -> dict:
         """The root DSE's defaultNamingContext and supportedControl, read once."""

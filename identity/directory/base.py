@@ -186,6 +186,20 @@ class DirectoryBackend:
         """Clear a lockout (``lockoutTime=0``). Raises DirectoryUnavailable."""
         raise NotImplementedError
 
+    def nested_group_dns(self, user: DirectoryUser) -> tuple[str, ...]:
+        """The DNs of every group ``user`` is a member of, directly or through
+        groups in groups (AD: LDAP_MATCHING_RULE_IN_CHAIN), read now: per-group
+        policies decide with it. The primary group (Domain Users) is not
+        listed, as in ``memberOf``. A user that does not exist has none.
+        Raises DirectoryUnavailable."""
+        raise NotImplementedError
+
+    def nested_member_guids(self, group_dn: str) -> set[str]:
+        """The objectGUIDs of the users in the group ``group_dn``, directly or
+        through nested groups (one search, for lists of users). Raises
+        DirectoryUnavailable."""
+        raise NotImplementedError
+
     def password_policy(self) -> PasswordPolicy:
         """The domain's password policy. Raises DirectoryUnavailable."""
         raise NotImplementedError

@@ -7,6 +7,7 @@ from enrollment.base import IdentityService
 
 class BankIDService(IdentityService):
     key = "bankid"
+    default_weight = 2
     name = _("Mobilt BankID")
     enroll_url_name = "bankid_enroll"
     verify_url_name = "bankid_verify"

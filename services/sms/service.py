@@ -10,6 +10,7 @@ from enrollment.base import IdentityService
 
 class SmsService(IdentityService):
     key = "sms"
+    default_weight = 1
     name = _("Mobilkod")
     enroll_url_name = "sms_enroll"
     verify_url_name = "sms_verify"

@@ -57,7 +57,7 @@ def approve_on_phone(context, phone_url: str, a11y) -> None:
                 "start": "Logga in med Mobilt BankID",
                 "waiting": "Väntar på Mobilt BankID-inloggning...",
                 "done": "Du har nu registrerat ditt BankID för återställning av lösenord",
-                "stars": "1 av 2 stjärnor",
+                "stars": "2 av 3 stjärnor",
             },
         ),
         (
@@ -68,7 +68,7 @@ def approve_on_phone(context, phone_url: str, a11y) -> None:
                 "start": "Log in with Mobile BankID",
                 "waiting": "Waiting for Mobile BankID login...",
                 "done": "You have now registered your BankID for password reset",
-                "stars": "1 of 2 stars",
+                "stars": "2 of 3 stars",
             },
         ),
     ],
@@ -214,3 +214,58 @@ def test_on_a_phone_the_app_opens_through_the_universal_link_and_returns_to_the_
         missed = [u for u in a11y.unchecked if u != page.url and u not in a11y.checked]
         context.close()
     assert not missed, f"pages loaded but not checked with axe: {missed}"
+
+
+def test_a_reset_on_the_default_stars_with_bankid(page, a11y, demo_user, bankid):
+    """On the defaults (a reset needs 2 stars; Mobilkod is 1, BankID 2) the
+    proof page asks for 2 stars whatever the account has; BankID approved on
+    the simulator's phone fills the row, and the new password works. (One
+    SMS code is not enough: tests/reset/test_proof.py and the attack tests.)"""
+    from identity.directory import get_directory
+    from services.bankid.pnr import hash_personal_number
+    from tests.reset.conftest import NEW_PASSWORD, enrol_sms
+
+    enrol_sms(demo_user)
+    Enrollment.objects.create(
+        user_guid=demo_user.guid,
+        username="anna",
+        service="bankid",
+        display="Anna Andersson",
+        value_hash=hash_personal_number(PNR),
+    )
+    page.goto("/reset/")
+    a11y(page)
+    page.get_by_label("Användarnamn").fill("anna")
+    page.get_by_role("button", name="Fortsätt").click()
+    expect(page.get_by_role("img", name="0 av 2 stjärnor")).to_be_visible()
+    expect(page.get_by_text("Du behöver 2 stjärnor för att fortsätta.")).to_be_visible()
+    a11y(page)
+    page.get_by_role("link", name="Identifiera dig med Mobilt BankID").click()
+    a11y(page)
+    page.get_by_role("button", name="Starta Mobilt BankID").click()
+    expect(page.locator("#bankid-qr svg")).to_be_visible()
+    a11y(page)
+    # A proof order names no personnummer: the phone scans the QR code.
+    from services.bankid.models import BankIDOrder
+    from services.bankid.orders import qr_content
+
+    order = BankIDOrder.objects.get(flow_id__isnull=False, purpose="verify")
+    phone = page.context.new_page()
+    phone.goto(bankid.phone_url)
+    phone.locator("#qr").fill(qr_content(order))
+    phone.locator("form[action='/scan'] button").click()
+    phone.locator("#personal_number").fill(PNR)
+    phone.locator("button[value=approve]").click()
+    expect(phone.locator("[role=status]")).to_be_visible()
+    phone.close()
+    expect(page.get_by_role("img", name="2 av 2 stjärnor")).to_be_visible(timeout=30_000)
+    a11y(page)
+    page.get_by_role("link", name="Välj nytt lösenord").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Välj nytt lösenord")
+    a11y(page)
+    page.get_by_label("Nytt lösenord", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Upprepa det nya lösenordet").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Spara lösenordet").click()
+    expect(page.get_by_text("Ditt lösenord är bytt.")).to_be_visible()
+    a11y(page)
+    assert get_directory().authenticate("anna", NEW_PASSWORD).guid == demo_user.guid

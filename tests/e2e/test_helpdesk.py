@@ -73,7 +73,7 @@ def test_helpdesk_finds_a_user_and_removes_an_enrollment(page, a11y, helena, ann
     expect(page.get_by_role("heading", level=1)).to_have_text("Anna Andersson")
     enrollments = page.locator("#enrollments")
     expect(enrollments).to_contain_text("+46 70*** **12")
-    expect(page.get_by_role("img", name="1 av 2 stjärnor")).to_be_visible()
+    expect(page.get_by_role("img", name="1 av 3 stjärnor")).to_be_visible()
     assert "701234512" not in page.content()
     a11y(page)
 

@@ -28,7 +28,12 @@ def _phone(settings):
 
 
 @pytest.fixture
-def enrolled(demo_user):
+def enrolled(demo_user, settings):
+    # These walk the pages with Mobilkod alone: one SMS star resets here. The
+    # defaults (2 stars: BankID, or Mobilkod and another service) are walked
+    # in the browser by test_bankid_enrollment.py's reset with the simulator.
+    settings.RESET_STARS_REQUIRED = 1
+    settings.ENROLLMENT_STARS_FULL = 2
     enrol_sms(demo_user)
     return demo_user
 

@@ -54,7 +54,7 @@ def confirm(page, code: str) -> None:
 
 def test_enrolling_mobilkod_in_swedish(page, a11y, demo_user):
     log_in(page, a11y)
-    expect(page.get_by_role("img", name="0 av 2 stjärnor")).to_be_visible()
+    expect(page.get_by_role("img", name="0 av 3 stjärnor")).to_be_visible()
     a11y(page)
 
     page.get_by_role("link", name="Mobilkod").click()
@@ -93,7 +93,7 @@ def test_enrolling_mobilkod_in_swedish(page, a11y, demo_user):
             "Du har nu registrerat ditt mobiltelefonnummer för återställning av lösenord!"
         )
     ).to_be_visible()
-    expect(page.get_by_role("img", name="1 av 2 stjärnor")).to_be_visible()
+    expect(page.get_by_role("img", name="1 av 3 stjärnor")).to_be_visible()
     a11y(page)
 
 
@@ -159,5 +159,5 @@ def test_an_expired_code_and_the_resend_cooldown(page, a11y, demo_user):
     a11y(page)
     confirm(page, last_code())
     expect(page).to_have_url(re.compile(r"/$"))
-    expect(page.get_by_role("img", name="1 av 2 stjärnor")).to_be_visible()
+    expect(page.get_by_role("img", name="1 av 3 stjärnor")).to_be_visible()
     a11y(page)

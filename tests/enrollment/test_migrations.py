@@ -108,7 +108,7 @@ def test_a_database_of_main_migrates_forward_with_everything_found():
         "sms",
         "bankid",
     }
-    assert star_meter(user_guid=GUID).collected == 2
+    assert star_meter(user_guid=GUID).collected == 3  # Mobilkod 1 + BankID 2
     challenge = SmsChallenge.objects.get(pk=challenge_id)
     assert (challenge.purpose, challenge.display) == ("reset", "+46 70*** **12")
     order = BankIDOrder.objects.get(order_ref=order_ref)

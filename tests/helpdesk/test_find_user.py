@@ -53,7 +53,7 @@ def test_search_page_lists_hits_with_links_and_stars(helpdesk, people, anna_sms)
     assert response.status_code == 200
     assert reverse("admin:helpdesk_user", kwargs={"guid": people.guid}) in page
     assert "Annika Berg" in page
-    assert "1 av 2 stjärnor" in page
+    assert "1 av 3 stjärnor" in page  # Mobilkod, of the default full row
 
 
 def test_a_search_is_audited_with_a_typed_phone_number_masked(helpdesk, people):

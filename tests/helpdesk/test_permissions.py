@@ -18,6 +18,7 @@ from django.urls import URLResolver
 
 from audit.models import AuditEvent
 from audit.service import record
+from enrollment.models import ResetPolicy
 from helpdesk.models import EnrollmentReminder
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +58,13 @@ EXPECTED = {
     "enrollment_enrollment_delete": (403, 403),  # removal needs a reason: helpdesk page
     "enrollment_enrollment_history": (200, 200),
     "enrollment/enrollment/<path:object_id>/": (302, 302),
+    # Per-group policies: portal admins only (each change audited).
+    "enrollment_resetpolicy_changelist": (403, 200),
+    "enrollment_resetpolicy_add": (403, 200),
+    "enrollment_resetpolicy_change": (403, 200),
+    "enrollment_resetpolicy_delete": (403, 200),
+    "enrollment_resetpolicy_history": (403, 200),
+    "enrollment/resetpolicy/<path:object_id>/": (302, 302),
     "helpdesk_enrollmentreminder_changelist": (403, 200),
     "helpdesk_enrollmentreminder_add": (403, 403),
     "helpdesk_enrollmentreminder_change": (403, 200),
@@ -113,6 +121,7 @@ def admin_urls(objects: dict) -> list[tuple[str, str]]:
 @pytest.fixture
 def objects(anna_sms, helpdesk, portal_admin, ordinary):
     event = record(action="login", result="success", subject="anna")
+    policy = ResetPolicy.objects.create(name="Helpdesk", group_dn="CN=Helpdesk,DC=demo,DC=local")
     reminder = EnrollmentReminder.objects.create(
         user_guid=anna_sms.user_guid, username="anna", sent_at=event.created_at
     )
@@ -125,6 +134,7 @@ def objects(anna_sms, helpdesk, portal_admin, ordinary):
         "enrollment": anna_sms.pk,
         "audit/auditevent": event.pk,
         "enrollment/enrollment": anna_sms.pk,
+        "enrollment/resetpolicy": policy.pk,
         "helpdesk/enrollmentreminder": reminder.pk,
         "identity/user": get_user_model().objects.get(username="olle").pk,
         "auth/group": Group.objects.get(name="Helpdesk").pk,

@@ -1,5 +1,10 @@
-"""Fixtures of the reset tests: a demo user with Mobilkod enrolled, and
-helpers that walk a browser session through the flow with the real SMS pages."""
+"""Fixtures of the reset tests: a demo user with Mobilkod and Mobilt BankID
+enrolled, and helpers that walk a browser session through the flow with the
+real SMS pages and the BankID simulator.
+
+The tests run on the default thresholds (a reset needs 2 stars: BankID alone,
+or Mobilkod and BankID; one SMS code is never enough), so a proved flow here
+proves both services."""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from services.sms.gateways import outbox
 OLD_PASSWORD = "Gammal-Hemlis-42"
 NEW_PASSWORD = "Tre-Gröna-Äpplen-9"
 PHONE = "+46701234512"
+PNR = "199001012385"  # Luhn-valid test number, as the BankID tests use
 
 
 @pytest.fixture(autouse=True)
@@ -51,6 +57,25 @@ def enrol_sms(user, phone: str = PHONE):
     )
 
 
+def enrol_bankid(user, pnr: str = PNR):
+    from services.bankid.pnr import hash_personal_number
+
+    return save_enrollment(
+        request=None,
+        user_guid=user.guid,
+        username=user.username,
+        service="bankid",
+        display="Anna Andersson",
+        value_hash=hash_personal_number(pnr),
+    )
+
+
+def enrol_both(user):
+    enrol_sms(user)
+    enrol_bankid(user)
+    return user
+
+
 def lock_demo_account(user) -> None:
     """Lock the demo account as too many bad passwords would. (Set directly: the
     demo backend's failed binds are counted inside the transaction that their
@@ -73,8 +98,7 @@ def unreachable_directory(settings) -> None:
 
 @pytest.fixture
 def enrolled_user(demo_user):
-    enrol_sms(demo_user)
-    return demo_user
+    return enrol_both(demo_user)
 
 
 class Walker:
@@ -82,9 +106,10 @@ class Walker:
     queued with ``transaction.on_commit`` (the SMS code, the notices) runs
     when the request's transaction commits, as in production."""
 
-    def __init__(self, client, capture) -> None:
+    def __init__(self, client, capture, request=None) -> None:
         self.client = client
         self.capture = capture
+        self._request = request
 
     def post(self, url: str, data: dict | None = None, **extra):
         with self.capture(execute=True):
@@ -109,11 +134,38 @@ class Walker:
         assert sent.status_code == 302, sent.content.decode()[:2000]
         return self.post(url, {"code": code or last_code()})
 
+    def prove_with_bankid(self, flow_id: str, pnr: str = PNR) -> None:
+        """The real BankID verify page against the simulator: the order is
+        approved with ``pnr``, collected as the worker would, and the status
+        poll (the page's JavaScript) brings the proof into the flow."""
+        from services.bankid.collect import collect_once
+        from services.bankid.models import BankIDOrder
+        from services.bankid.orders import qr_content
+
+        sim = self._request.getfixturevalue("sim")
+        self._request.getfixturevalue("bankid_settings")
+        response = self.post(reverse("bankid_verify", kwargs={"flow_id": flow_id}))
+        assert response.status_code == 302, response.content.decode()[:2000]
+        order = BankIDOrder.objects.get(pk=flow_id_of(response["Location"]))
+        sim.scan(qr_content(order))
+        sim.approve(order.order_ref, personal_number=pnr)
+        for _ in range(5):
+            order.refresh_from_db()
+            if order.is_final:
+                break
+            with self.capture(execute=True):  # the snapshot the poll reads is published on commit
+                collect_once(order_id=str(order.pk), token=order.collect_token)
+        with self.capture(execute=True):
+            state = self.client.get(reverse("bankid_status", kwargs={"order_id": order.pk})).json()
+        assert state["done"], state
+
     def proved_flow(self, username: str = "anna", purpose: str = "reset") -> str:
+        """A flow proved with Mobilkod and Mobilt BankID (3 stars by default)."""
         flow_id = self.start_flow(username, purpose)
         response = self.prove_with_sms(flow_id)
         assert response.status_code == 302, response.content.decode()[:2000]
         assert response["Location"] == prove_url(flow_id, purpose)
+        self.prove_with_bankid(flow_id)
         return flow_id
 
     def set_password(self, flow_id: str, password: str, again: str | None = None, **extra):
@@ -125,8 +177,8 @@ class Walker:
 
 
 @pytest.fixture
-def walker(client, django_capture_on_commit_callbacks):
-    return Walker(client, django_capture_on_commit_callbacks)
+def walker(client, django_capture_on_commit_callbacks, request):
+    return Walker(client, django_capture_on_commit_callbacks, request)
 
 
 def flow_id_of(url: str) -> str:

@@ -33,10 +33,28 @@ def password_url(flow_id: str) -> str:
     return reverse("reset_password", kwargs={"flow_id": flow_id})
 
 
-def test_the_sms_proof_fills_the_star_row(walker, enrolled_user):
+def test_one_sms_code_is_not_enough_by_default(walker, enrolled_user):
+    flow_id = walker.start_flow("anna")
+    walker.prove_with_sms(flow_id)
+    html = walker.get(prove_url(flow_id)).content.decode()
+    assert "1 av 2 stjärnor" in html
+    assert password_url(flow_id) not in html
+    response = walker.set_password(flow_id, NEW_PASSWORD)
+    assert response["Location"] == prove_url(flow_id)
+
+
+def test_sms_and_bankid_fill_the_star_row(walker, enrolled_user):
     flow_id = walker.proved_flow()
     html = walker.get(prove_url(flow_id)).content.decode()
-    assert "1 av 1 stjärnor" in html
+    assert "2 av 2 stjärnor" in html
+    assert password_url(flow_id) in html
+
+
+def test_bankid_alone_fills_the_star_row_by_default(walker, enrolled_user):
+    flow_id = walker.start_flow("anna")
+    walker.prove_with_bankid(flow_id)
+    html = walker.get(prove_url(flow_id)).content.decode()
+    assert "2 av 2 stjärnor" in html
     assert password_url(flow_id) in html
 
 

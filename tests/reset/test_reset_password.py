@@ -68,7 +68,7 @@ def test_the_audit_says_who_what_from_where_with_which_services(walker, enrolled
         "anna",
         enrolled_user.guid,
     )
-    assert (event.ip_address, event.details["services"]) == ("127.0.0.1", ["sms"])
+    assert (event.ip_address, event.details["services"]) == ("127.0.0.1", ["bankid", "sms"])
 
 
 def test_the_users_portal_sessions_are_ended(walker, enrolled_user):

@@ -13,7 +13,7 @@ from identity.directory import AccountLocked, PasswordPolicy, PolicyViolation, W
 from identity.policy import check_password_policy
 from tests.conftest import age_throttles
 
-from .conftest import Walker, enrol_sms, last_code, prove_url
+from .conftest import Walker, enrol_both, last_code, prove_url
 from .test_start import normalised
 
 pytestmark = [pytest.mark.samba, pytest.mark.django_db]
@@ -25,13 +25,13 @@ TIMINGS: list[dict[str, float]] = []
 
 @pytest.fixture
 def ad_user(samba_dc, ad_directory):
-    """A Samba user with Mobilkod enrolled; returns the directory's view of it."""
+    """A Samba user with Mobilkod and BankID enrolled; returns the directory's view of it."""
 
     def make(prefix: str = "rst", **kwargs):
         name = samba_dc.unique(prefix)
         samba_dc.create_user(name, kwargs.pop("password", PASSWORD), **kwargs)
         user = ad_directory.find_user(name)
-        enrol_sms(user)
+        enrol_both(user)
         return user
 
     return make
@@ -68,6 +68,7 @@ def test_the_server_time_from_the_last_proof_to_the_password_in_ad_is_measured(
     settings.RESET_HISTORY_ITERATIONS = history_iterations
     user = ad_user()
     flow_id = walker.start_flow(user.username)
+    walker.prove_with_bankid(flow_id)  # the first star; Mobilkod is the last proof
     url = reverse("sms_verify", kwargs={"flow_id": flow_id})
     walker.post(url, {"send": "1"})
     started = time.perf_counter()
@@ -94,7 +95,7 @@ def test_the_reset_is_audited_with_the_ad_account(walker, ad_user):
     assert (event.subject, event.subject_guid, event.details["services"]) == (
         user.username,
         user.guid,
-        ["sms"],
+        ["bankid", "sms"],
     )
 
 

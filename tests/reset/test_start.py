@@ -114,7 +114,7 @@ def test_an_unknown_user_can_never_collect_a_star(walker, db):
     flow_id = walker.start_flow("okand")
     response = walker.prove_with_sms(flow_id, code="123456")
     assert response.status_code == 400
-    assert "0 av 1 stjärnor" in walker.get(prove_url(flow_id)).content.decode()
+    assert "0 av 2 stjärnor" in walker.get(prove_url(flow_id)).content.decode()
 
 
 def test_an_empty_username_gets_a_message(walker, db):

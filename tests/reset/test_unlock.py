@@ -42,7 +42,7 @@ def test_the_unlock_is_audited_with_the_services_used(walker, locked_user):
     event = AuditEvent.objects.get(action="reset.unlocked")
     assert (event.subject_guid, event.details["services"], event.details["was_locked"]) == (
         locked_user.guid,
-        ["sms"],
+        ["bankid", "sms"],
         True,
     )
 

@@ -18,3 +18,15 @@ BANKID_DIRECTORY_ATTRIBUTE = "employeeNumber"
 # One second instead of 60, so that an attack can send a code per flow
 # without waiting a minute; the cooldown itself is attacked with that value.
 SMS_RESEND_COOLDOWN = 1
+# The defaults need 2 stars (no single SMS resets); the group of the "fresh"
+# account lets one Mobilkod code reset, to attack the quiet period on its own.
+RESET_POLICIES = [
+    {
+        "name": "SMS only",
+        "priority": 10,
+        "group": "CN=SmsOnly,CN=Users,DC=demo,DC=local",
+        "services": "sms:1",
+        "stars_full": 1,
+        "stars_reset": 1,
+    }
+]

@@ -348,6 +348,20 @@ def test_a_service_enrolled_just_now_cannot_reset_on_its_own(stack):
     assert refused.status_code == 302 and refused.headers["Location"].endswith(prove)
 
 
+def test_one_stolen_sms_code_does_not_reset_a_password_on_the_defaults(stack):
+    """A SIM swap (the code of an old Mobilkod enrolment) is 1 star of the 2 a
+    reset needs by default: the password page stays closed."""
+    visitor = Visitor(stack, _ip(1001))
+    prove = visitor.start_reset("user07")
+    _send_code(visitor, prove)
+    response = _try_code(visitor, prove, stack.sink.last_code("+46701234507"))
+    assert response.status_code == 302
+    page = visitor.get(prove).text
+    assert "1 av 2 stjärnor" in page and "Välj nytt lösenord" not in page
+    refused = visitor.get(f"/reset/{flow_id(prove)}/password/")
+    assert refused.status_code == 302 and refused.headers["Location"].endswith(prove)
+
+
 # --- the helpdesk ------------------------------------------------------------------------------
 def _pnr(serial: int) -> str:
     from services.bankid.pnr import luhn_check_digit

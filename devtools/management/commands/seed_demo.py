@@ -74,8 +74,22 @@ DEMO_USERS = [
 ]
 
 
+#: The admin's policy for the helpdesk group (shown in the admin under
+#: "Policyer"): people who can unlock others' accounts need BankID for their own
+#: reset, and a full row of 3 stars: BankID and Mobilkod both.
+HELPDESK_POLICY = {
+    "name": "Helpdesk",
+    "priority": 10,
+    "group_dn": DemoDirectoryBackend.group_dn("Helpdesk"),
+    "services": "bankid:2:required,sms:1",
+    "stars_full": 3,
+    "stars_reset": 3,
+    "reset_allowed": True,
+}
+
+
 class Command(BaseCommand):
-    help = "Create the demo directory's users (existing users are kept)."
+    help = "Create the demo directory's users (existing users are kept) and the helpdesk policy."
 
     def handle(self, *args, **options):
         directory = get_directory()
@@ -91,3 +105,11 @@ class Command(BaseCommand):
                 entry["password_last_set"] = timezone.now() - timedelta(days=age)
             directory.create_user(**entry)
             self.stdout.write(f"created demo user {entry['username']}")
+        from enrollment.models import ResetPolicy
+
+        fields = dict(HELPDESK_POLICY)
+        _policy, created = ResetPolicy.objects.get_or_create(
+            name=fields.pop("name"), defaults=fields
+        )
+        if created:
+            self.stdout.write("created the policy for the Helpdesk group")

@@ -118,7 +118,7 @@ def test_the_star_row_gains_the_bankid_star(logged_in, sim):
     sim.approve(order.order_ref)
     drive(order)
     home = logged_in.get(reverse("home")).content.decode()
-    assert "1 av 2 stjärnor" in home
+    assert "2 av 3 stjärnor" in home  # BankID is worth 2 by default
 
 
 def test_a_bankid_enrolled_by_someone_else_is_refused_without_saying_whose(logged_in, sim):
