@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     # The identity services: each its own app, turned on here and in IDENTITY_SERVICES.
     "services.sms",
     "services.bankid",
+    "services.passkey",
     "enrollment",
     "identity",
     "audit",
@@ -334,6 +335,10 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "sms.prune_challenges",
             "schedule": crontab(hour=3, minute=41),
         },
+        "passkey-prune-challenges": {
+            "task": "passkey.prune_challenges",
+            "schedule": crontab(hour=3, minute=47),
+        },
     }
 )
 
@@ -376,6 +381,9 @@ _ENV_STR = [
     "HELPDESK_CONTACT",
     "RESET_PORTAL_HISTORY",
     "LDAP_NETBIOS_DOMAIN",
+    "WEBAUTHN_RP_ID",
+    "WEBAUTHN_RP_NAME",
+    "WEBAUTHN_ATTESTATION",
 ]
 _ENV_INT = [
     "BANKID_ABANDON_SECONDS",
@@ -405,6 +413,8 @@ _ENV_INT = [
     "BANKID_POOL_SIZE",
     "LDAP_CONNECT_TIMEOUT",
     "LDAP_SERVER_BACKOFF_SECONDS",
+    "WEBAUTHN_CHALLENGE_SECONDS",
+    "WEBAUTHN_MAX_KEYS",
 ]
 _ENV_FLOAT = [
     "BANKID_COLLECT_INTERVAL",
@@ -413,7 +423,7 @@ _ENV_FLOAT = [
     "SMS_RETRY_BACKOFF",
 ]
 _ENV_BOOL = ["RESET_UNLOCKS_ACCOUNT"]
-_ENV_LIST = ["SMS_ALLOWED_COUNTRIES", "PASSWORD_FORBIDDEN_WORDS"]
+_ENV_LIST = ["SMS_ALLOWED_COUNTRIES", "PASSWORD_FORBIDDEN_WORDS", "WEBAUTHN_ORIGINS"]
 for _name in _ENV_STR:
     if env_str(_name) is not None:
         globals()[_name] = env_str(_name)
