@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.helpdesk.conftest import ordinary, ordinary_person  # noqa: F401
 
 from .authenticator import Authenticator
 
@@ -53,6 +54,14 @@ def authenticator(page, origin):
     """A virtual authenticator in a page on the live server's origin."""
     page.goto(f"{origin}/login/")
     return Authenticator(page)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_language():
+    # reverse() prefixes URLs with the active language; a request to /en/...
+    # in an earlier test leaves English active in this thread.
+    with translation.override("sv"):
+        yield
 
 
 @pytest.fixture
