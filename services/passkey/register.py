@@ -43,7 +43,6 @@ from .keys import SERVICE_KEY, clean_name, default_name, user_keys
 from .models import PasskeyCredential
 
 PURPOSE = "register"
-TIMEOUT_MS = 120_000
 
 
 def descriptors(keys) -> list[PublicKeyCredentialDescriptor]:
@@ -83,7 +82,7 @@ def registration_options(*, request, user_guid: str, username: str, display_name
         user_id=_b64decode(handle),
         user_display_name=display_name or username,
         challenge=challenge,
-        timeout=TIMEOUT_MS,
+        timeout=conf.challenge_seconds() * 1000,
         attestation=AttestationConveyancePreference(conf.attestation()),
         authenticator_selection=AuthenticatorSelectionCriteria(
             resident_key=ResidentKeyRequirement.PREFERRED,

@@ -49,7 +49,7 @@ from .ceremony import (
 )
 from .keys import SERVICE_KEY, user_keys
 from .models import PasskeyCredential
-from .register import TIMEOUT_MS, _b64decode, descriptors
+from .register import _b64decode, descriptors
 
 _DECOY_LENGTHS = (16, 32, 48, 64)
 _DECOY_TRANSPORTS = (
@@ -93,7 +93,7 @@ def proof_options(*, request, flow: proofs.ProofFlow) -> dict:
     options = generate_authentication_options(
         rp_id=conf.rp_id(),
         challenge=challenge,
-        timeout=TIMEOUT_MS,
+        timeout=conf.challenge_seconds() * 1000,
         allow_credentials=allowed,
         user_verification=UserVerificationRequirement.REQUIRED,
     )
