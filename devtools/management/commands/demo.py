@@ -43,6 +43,7 @@ BANNER = """
   Admin:     admin / Demo-Admin-2026!
   BankID simulator phone page: http://127.0.0.1:{phone}/
   SMS codes are printed here in the console.  Ctrl-C stops everything.
+  Passkeys: open http://localhost:{port}/ instead (an IP address cannot hold one).
 """
 
 
