@@ -96,3 +96,21 @@ def test_decoys_are_the_same_for_every_spelling_of_a_name(demo_directory):
     assert a == [d.id for d in decoy_descriptors("nobody")]
     assert a == [d.id for d in decoy_descriptors("DEMO\\nobody")]
     assert a != [d.id for d in decoy_descriptors("somebody")]
+
+
+@pytest.mark.django_db
+def test_old_challenges_are_pruned():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from services.passkey.ceremony import prune_challenges
+    from services.passkey.models import PasskeyChallenge
+
+    now = timezone.now()
+    for age in (timedelta(days=2), timedelta(minutes=1)):
+        PasskeyChallenge.objects.create(
+            purpose="register", challenge="c", created_at=now - age, expires_at=now
+        )
+    assert prune_challenges() == 1
+    assert PasskeyChallenge.objects.count() == 1
