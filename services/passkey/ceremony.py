@@ -71,6 +71,11 @@ def new_challenge(*, request, purpose: str, user_guid: str, user_handle: str = "
         expires_at=now + timedelta(seconds=conf.challenge_seconds()),
     )
     mapping = dict(request.session.get(_SESSION_KEY) or {})
+    replaced = mapping.get(purpose)
+    if replaced:
+        # Reloading a page must not pile up rows: the challenge it replaces
+        # can no longer be answered anyway.
+        PasskeyChallenge.objects.filter(pk=replaced, used_at__isnull=True).delete()
     mapping[purpose] = str(row.pk)
     # Only a few purposes at a time: a session cannot pile them up.
     if len(mapping) > 6:

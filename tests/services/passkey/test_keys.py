@@ -111,3 +111,11 @@ def test_a_change_needs_a_proof_through_another_service(client, anna):
         assert response.status_code == 302 and "/sms/verify/" in response["Location"]
     key.refresh_from_db()
     assert key.name == "Nyckel"
+
+
+def test_reloading_the_page_keeps_one_live_challenge(client, anna):
+    from services.passkey.models import PasskeyChallenge
+
+    for _ in range(5):
+        client.get(reverse("passkey_manage"))
+    assert PasskeyChallenge.objects.count() == 1
