@@ -31,7 +31,8 @@ DEMO_ENV := PORTAL_DATA_DIR=$(CURDIR)/$(DATA) \
 	SMS_BACKEND=services.sms.gateways.ConsoleBackend \
 	BANKID_DIRECTORY_ATTRIBUTE=employeeNumber RESET_NEW_SERVICE_QUIET_SECONDS=0 \
 	SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false SECURE_HSTS_SECONDS=0 \
-	PORT=$(PORT) PORTAL_URL=http://127.0.0.1:$(PORT)/
+	WEBAUTHN_RP_ID=localhost WEBAUTHN_ORIGINS=http://localhost:$(PORT) \
+	PORT=$(PORT) PORTAL_URL=http://localhost:$(PORT)/
 
 .PHONY: demo demo-reminders test venv venv-dev system-deps lint format messages bench clean
 

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "services.sms",
     "services.bankid",
     "services.totp",
+    "services.passkey",
     "enrollment",
     "identity",
     "audit",
@@ -349,6 +350,10 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "sms.prune_challenges",
             "schedule": crontab(hour=3, minute=41),
         },
+        "passkey-prune-challenges": {
+            "task": "passkey.prune_challenges",
+            "schedule": crontab(hour=3, minute=47),
+        },
     }
 )
 
@@ -395,6 +400,9 @@ _ENV_STR = [
     "RESET_PORTAL_HISTORY",
     "LDAP_NETBIOS_DOMAIN",
     "TOTP_ISSUER",
+    "WEBAUTHN_RP_ID",
+    "WEBAUTHN_RP_NAME",
+    "WEBAUTHN_ATTESTATION",
 ]
 _ENV_INT = [
     "BANKID_ABANDON_SECONDS",
@@ -429,6 +437,8 @@ _ENV_INT = [
     "NOT_ME_LINK_DAYS",
     "TOTP_TOLERANCE",
     "TOTP_ENROLL_SECONDS",
+    "WEBAUTHN_CHALLENGE_SECONDS",
+    "WEBAUTHN_MAX_KEYS",
 ]
 _ENV_FLOAT = [
     "BANKID_COLLECT_INTERVAL",
@@ -437,7 +447,7 @@ _ENV_FLOAT = [
     "SMS_RETRY_BACKOFF",
 ]
 _ENV_BOOL = ["RESET_UNLOCKS_ACCOUNT", "PASSWORD_EXPIRY_REMINDER_SMS"]
-_ENV_LIST = ["SMS_ALLOWED_COUNTRIES", "PASSWORD_FORBIDDEN_WORDS"]
+_ENV_LIST = ["SMS_ALLOWED_COUNTRIES", "PASSWORD_FORBIDDEN_WORDS", "WEBAUTHN_ORIGINS"]
 for _name in _ENV_STR:
     if env_str(_name) is not None:
         globals()[_name] = env_str(_name)

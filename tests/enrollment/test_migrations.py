@@ -32,6 +32,7 @@ MAIN = [
     ("identity", "0002_throttle"),
     ("sms", None),
     ("bankid", None),
+    ("passkey", None),
     ("helpdesk", None),
     ("devtools", None),
 ]

@@ -65,6 +65,16 @@ EXPECTED = {
     "enrollment_resetpolicy_delete": (403, 200),
     "enrollment_resetpolicy_history": (403, 200),
     "enrollment/resetpolicy/<path:object_id>/": (302, 302),
+    # Passkeys: shown to whoever sees enrolments; one key is removed (with a
+    # reason) on its own page, never through Django's delete.
+    "app_list:passkey": (200, 200),
+    "passkey_passkeycredential_changelist": (200, 200),
+    "passkey_passkeycredential_add": (403, 403),
+    "passkey_passkeycredential_change": (200, 200),
+    "passkey_passkeycredential_delete": (403, 403),
+    "passkey_passkeycredential_history": (200, 200),
+    "passkey_passkeycredential_remove": (200, 200),
+    "passkey/passkeycredential/<path:object_id>/": (302, 302),
     "helpdesk_enrollmentreminder_changelist": (403, 200),
     "helpdesk_enrollmentreminder_add": (403, 403),
     "helpdesk_enrollmentreminder_change": (403, 200),
@@ -111,11 +121,28 @@ def admin_urls(objects: dict) -> list[tuple[str, str]]:
             route.replace("<path:content_type_id>", str(objects["content_type"]))
             .replace("<path:object_id>", str(objects.get(model_key, 1)))
             .replace("<str:guid>", objects["guid"])
-            .replace("<int:pk>", str(objects["enrollment"]))
+            .replace("<int:pk>", str(objects.get(model_key, objects["enrollment"])))
             .replace("<slug:method>", "sms")
         )
         urls.append((name or route, f"/admin/{path}"))
     return urls
+
+
+def _passkey(user_guid: str):
+    from enrollment.services import save_enrollment
+    from services.passkey.models import PasskeyCredential
+
+    enrollment = save_enrollment(
+        request=None, user_guid=user_guid, username="anna", service="passkey", display="Nyckel"
+    )
+    return PasskeyCredential.objects.create(
+        enrollment=enrollment,
+        user_guid=user_guid,
+        name="Nyckel",
+        credential_id="AAAA",
+        public_key=b"",
+        user_handle="BBBB",
+    )
 
 
 @pytest.fixture
@@ -136,6 +163,7 @@ def objects(anna_sms, helpdesk, portal_admin, ordinary):
         "enrollment/enrollment": anna_sms.pk,
         "enrollment/resetpolicy": policy.pk,
         "helpdesk/enrollmentreminder": reminder.pk,
+        "passkey/passkeycredential": _passkey(anna_sms.user_guid).pk,
         "identity/user": get_user_model().objects.get(username="olle").pk,
         "auth/group": Group.objects.get(name="Helpdesk").pk,
     }

@@ -9,7 +9,9 @@ from django.conf import settings
 
 from portal.celery import app
 
-OURS = ("portal", "helpdesk", "reset", "sms", "bankid", "enrollment", "identity", "audit")
+OURS = (
+    "portal", "helpdesk", "reset", "sms", "bankid", "passkey", "enrollment", "identity", "audit"
+)  # fmt: skip
 
 
 def _our_tasks() -> set[str]:

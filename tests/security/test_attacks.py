@@ -272,8 +272,13 @@ def test_pages_of_a_known_and_an_unknown_name_are_the_same_under_every_spelling(
             verify = visitor.get(f"/sms/verify/{flow_id(prove)}/").text
             masks[(name, i)] = re.search(r"\+46 7\d\*\*\* \*\*\d\d", verify).group(0)
             pages[(name, "verify", i)] = _normalized(verify, typed, masks[(name, i)])
+            passkey = visitor.get(f"/passkey/verify/{flow_id(prove)}/").text
+            keys = re.search(r'"allowCredentials": (\[.*?\}\])', passkey).group(1)
+            masks[(name, "passkey", i)] = keys
     for name in ("user31", "nobody31"):
         assert len({masks[(name, i)] for i in range(4)}) == 1, masks
+        # Passkey: the same plausible key ids under every spelling, none real.
+        assert len({masks[(name, "passkey", i)] for i in range(4)}) == 1, masks
     assert len({pages[(n, i)] for n in ("user31", "nobody31") for i in range(4)}) == 1
     assert len({pages[(n, "verify", i)] for n in ("user31", "nobody31") for i in range(4)}) == 1
 

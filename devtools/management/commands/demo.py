@@ -45,6 +45,7 @@ BANNER = """
   SMS codes are printed here in the console.  Ctrl-C stops everything.
   Password expiry: erik / Erik-Portal-2026! expires in 3 days; in another terminal:
     make demo-reminders   (manage.py send_password_expiry_reminders, printed here)
+  Passkeys: open http://localhost:{port}/ instead (an IP address cannot hold one).
 """
 
 
