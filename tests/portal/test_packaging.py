@@ -136,4 +136,5 @@ def test_the_installed_product_starts_without_the_development_tools(wheel, tmp_p
         capture_output=True,
         text=True,
     )
-    assert shown.stdout.strip() == "False ['sms', 'bankid', 'totp', 'passkey']", shown.stderr[-2000:]
+    expected = "False ['sms', 'bankid', 'totp', 'passkey']"
+    assert shown.stdout.strip() == expected, shown.stderr[-2000:]
