@@ -201,6 +201,9 @@ class DemoDirectoryBackend(DirectoryBackend):
     def _check_bind(self, row, password: str):
         """The error a bind with ``password`` gets (AD's order), or None."""
         if self._is_locked(row):
+            # As long as a wrong password takes: a quick "locked" would tell
+            # that the name is an account, and that it is locked.
+            check_password(password, row.password_hash)
             return AccountLocked(detail="775")
         if not check_password(password, row.password_hash):
             self._count_bad_password(row)

@@ -4,6 +4,12 @@ Generic over the service key, so every service's enroll view can use it: if
 the user already has ``service_key`` and also has another enrolled service,
 they must prove one of those in a "step_up" proof flow first. With no other
 service, the fresh password login (``fresh_login_required``) is enough.
+
+A service still in its quiet period (``enrollment.stars.maturing``) cannot
+vouch for changing an older one: whoever has the password can add a service
+of their own without a step-up. When only such young services are left, the
+service being changed is proved itself (a code to the current number, the
+current BankID).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from enrollment import proofs
 from enrollment.base import IdentityService
 from enrollment.registry import all_services
 from enrollment.selectors import enrolled_keys
+from enrollment.stars import maturing
 
 _SESSION_KEY = "step_up_flows"
 
@@ -37,8 +44,9 @@ def _offered(user_guid: str) -> tuple[IdentityService, ...]:
 
 
 def services_to_prove(request, *, user_guid: str, service_key: str) -> list[IdentityService]:
-    """The other enrolled services the user must prove one of before changing
-    ``service_key``; empty when no proof is needed (or it was just given)."""
+    """The enrolled services the user must prove one of before changing
+    ``service_key`` (the other ones, see the module docstring for young ones);
+    empty when no proof is needed (or it was just given)."""
     keys = enrolled_keys(user_guid)
     if service_key not in keys:
         return []
@@ -49,6 +57,12 @@ def services_to_prove(request, *, user_guid: str, service_key: str) -> list[Iden
         others = [s for s in all_services() if s.key != service_key and s.key in keys]
     if not others:
         return []
+    young = maturing(user_guid)
+    if service_key not in young:
+        # An older service: only another older one may vouch, else itself.
+        others = [s for s in others if s.key not in young] or [
+            s for s in all_services() if s.key == service_key
+        ]
     flow = proofs.get_flow(request, _flow_ids(request).get(service_key, ""), purpose="step_up")
     if flow and flow.user_guid == user_guid and any(s.key in flow.proved for s in others):
         return []

@@ -29,6 +29,15 @@ POLICY_MESSAGES = {
 }
 
 
+def public_code(error) -> str:
+    """The code a visitor who is not logged in is answered with: a locked
+    account answers like a wrong password. AD says "locked" (775) whatever
+    password is typed, so an answer of its own would tell anyone that the
+    name is an account, and that it is locked. The audit keeps the real code."""
+    code = getattr(error, "code", "directory_error")
+    return "wrong_password" if code == "account_locked" else code
+
+
 def message_for(error) -> str:
     code = getattr(error, "code", "directory_error")
     if code == "policy_violation":

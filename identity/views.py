@@ -17,7 +17,7 @@ from audit.service import record
 from .directory import DirectoryError
 from .forms import LoginForm
 from .login import authenticate_user
-from .messages import message_for
+from .messages import ERROR_MESSAGES, message_for, public_code
 
 # The errors after which the user is offered the change-password page.
 CHANGE_PASSWORD_CODES = {"password_expired", "must_change_password"}
@@ -55,8 +55,11 @@ def login_view(request):
                 password=form.cleaned_data["password"],
             )
         except DirectoryError as exc:
-            error_code = exc.code
-            error_message = message_for(exc)
+            error_code = public_code(exc)
+            if error_code == exc.code:
+                error_message = message_for(exc)
+            else:
+                error_message = str(ERROR_MESSAGES[error_code])
         else:
             login(request, user, backend="identity.auth.DirectoryAuthBackend")
             request.session["auth_at"] = int(time.time())

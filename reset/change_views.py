@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
 from identity.directory import DirectoryError, get_directory
-from identity.messages import message_for
+from identity.messages import message_for, public_code
 from identity.policy import describe_password_policy
 
 from .forms import ChangePasswordForm
@@ -70,7 +70,9 @@ def change_password_view(request):
         except PasswordRejected as exc:
             form.add_failures(exc.failures)
         except DirectoryError as exc:
-            if exc.code == "wrong_password":
+            # Not logged in, a locked account answers like a wrong password
+            # (identity.messages.public_code): "locked" would tell it exists.
+            if exc.code == "wrong_password" or (not logged_in and public_code(exc) != exc.code):
                 # Only the current password was wrong: say so on its field.
                 # Logged in, the new password typed twice is kept; from the
                 # login page it is not (the answer must not depend on it).

@@ -14,7 +14,7 @@ from enrollment import proofs
 from enrollment.decorators import fresh_login_required
 from enrollment.device import is_mobile
 from enrollment.models import Enrollment
-from enrollment.stepup import services_to_prove, step_up_page
+from enrollment.stepup import finish_step_up, services_to_prove, step_up_page
 
 from . import returns
 from .errors import BankIDError
@@ -199,6 +199,9 @@ def order_done(request, order_id):
         BankIDOrder.Outcome.VERIFIED,
         BankIDOrder.Outcome.VERIFIED_STEP_UP,
     )
+    if order.outcome == BankIDOrder.Outcome.ENROLLED:
+        # The change is saved: the next one asks for a proof again (as Mobilkod's confirm).
+        finish_step_up(request, service_key=SERVICE_KEY)
     retry = reverse("bankid_enroll")
     if order.purpose == BankIDOrder.Purpose.VERIFY:
         retry = reverse("bankid_verify", kwargs={"flow_id": order.flow_id})

@@ -20,10 +20,11 @@ from enrollment.crypto import decrypt
 
 from . import challenges
 from .codes import CodeError
+from .delivery import HELPDESK_PURPOSE
 from .forms import CallerCodeForm
 from .limits import SmsRateLimited
 
-SMS_PURPOSE = "helpdesk"
+SMS_PURPOSE = HELPDESK_PURPOSE
 
 
 def _record_wrong_code(request, user) -> None:

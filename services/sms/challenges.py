@@ -73,9 +73,18 @@ def _new_code_on(challenge: SmsChallenge) -> str:
 
 
 def start_sms_challenge(
-    *, request, purpose: str, user_guid: str, username: str, phone_e164: str | None
+    *,
+    request,
+    purpose: str,
+    user_guid: str,
+    username: str,
+    phone_e164: str | None,
+    decoy_name: str = "",
 ) -> SmsChallenge:
     """Make a code for ``purpose`` and queue it for ``phone_e164``.
+
+    A decoy's masked number is made from ``decoy_name`` (the name as typed),
+    else from ``username``.
 
     With ``phone_e164=None`` (an unknown user, or one without Mobilkod, in a
     proof flow) the challenge is a decoy: it behaves the same but sends
@@ -96,7 +105,7 @@ def start_sms_challenge(
         binding_hash=session_binding(request),
         decoy=decoy,
         phone_protected="" if decoy else encrypt(phone_e164),
-        display=decoy_mask(username) if decoy else mask(phone_e164),
+        display=decoy_mask(decoy_name or username) if decoy else mask(phone_e164),
         language=(get_language() or "sv")[:8],
     )
     code = _new_code_on(challenge)

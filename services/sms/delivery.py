@@ -12,6 +12,7 @@ import logging
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from audit.service import record
@@ -24,15 +25,29 @@ from .models import SendState, SmsChallenge
 logger = logging.getLogger("portal.sms")
 
 
-def sms_text(*, code: str, language: str = "sv") -> str:
-    """The message with the code, in the user's language, naming the portal."""
+#: The purpose of the helpdesk's caller check (services/sms/caller.py).
+HELPDESK_PURPOSE = "helpdesk"
+
+
+def sms_text(*, code: str, language: str = "sv", purpose: str = "") -> str:
+    """The message with the code, in the user's language, naming the portal,
+    and who may hear it. A code for a reset, unlock, step-up or enrolment is
+    for no one, IT support included; only the helpdesk's own caller check asks
+    for its code, in a call the user made. Without that, "IT here, read me the
+    code we just sent" while the caller runs a reset would look like the
+    helpdesk's real procedure."""
     minutes = max(1, conf.code_validity_seconds() // 60)
     with translation.override(language):
-        return ngettext(
+        text = ngettext(
             "Din kod till %(portal)s är %(code)s. Den gäller i %(minutes)d minut.",
             "Din kod till %(portal)s är %(code)s. Den gäller i %(minutes)d minuter.",
             minutes,
         ) % {"portal": settings.PORTAL_NAME, "code": code, "minutes": minutes}
+        if purpose == HELPDESK_PURPOSE:
+            who = _("Läs upp den bara för IT-supporten i ett samtal som du själv har ringt.")
+        else:
+            who = _("Ge aldrig koden till någon, inte heller till IT-supporten.")
+        return f"{text} {who}"
 
 
 def queue_delivery(challenge: SmsChallenge, code: str) -> None:
@@ -95,7 +110,9 @@ def deliver_sms_challenge(*, challenge_id: str, generation: int, sealed_code: st
         )
         return SendState.FAILED
     try:
-        text = sms_text(code=decrypt(sealed_code), language=challenge.language)
+        text = sms_text(
+            code=decrypt(sealed_code), language=challenge.language, purpose=challenge.purpose
+        )
         provider_id = get_sms_backend().send(to=decrypt(challenge.phone_protected), text=text)
     except SmsError as exc:
         _mark_failed(challenge_id, generation, exc)

@@ -31,6 +31,14 @@ def _purpose(flow: proofs.ProofFlow) -> str:
     return f"flow:{flow.id}"
 
 
+def _decoy_name(flow: proofs.ProofFlow) -> str:
+    """The name a decoy's number is made from: the name as typed at the start,
+    not the account's own name. An account without Mobilkod typed by its
+    e-mail address must get the decoy an unknown address gets (the one of its
+    local part); the decoy of the account's name would tell that it exists."""
+    return flow.data.get("typed") or flow.username
+
+
 def _target(flow: proofs.ProofFlow) -> tuple[str | None, str]:
     """(the enrolled E.164 number or None, what the page shows)."""
     enrollment = (
@@ -41,7 +49,7 @@ def _target(flow: proofs.ProofFlow) -> tuple[str | None, str]:
             return decrypt(enrollment.protected_value), enrollment.display
         except ValueError:  # a key that was rotated away: treat as not enrolled
             pass
-    return None, decoy_mask(flow.username)
+    return None, decoy_mask(_decoy_name(flow))
 
 
 def verify_display(flow: proofs.ProofFlow) -> str:
@@ -67,6 +75,7 @@ def send_verify_code(*, request, flow: proofs.ProofFlow) -> SmsChallenge:
         user_guid=flow.user_guid,
         username=flow.username,
         phone_e164=phone,
+        decoy_name=_decoy_name(flow),
     )
     live = {k: v for k, v in (request.session.get(_SESSION_KEY) or {}).items() if k != flow.id}
     live = {k: v for k, v in live.items() if proofs.get_flow(request, k) is not None}

@@ -44,3 +44,31 @@ def test_the_sixth_code_an_hour_is_refused_alike_for_a_real_number_and_a_decoy(
         age_throttles(16 * 60, scope_prefix="reset-start")
     assert answers == [302] * 5 + [400]
     assert len(outbox) == (5 if name == "anna" else 0)
+
+
+def _masked_number(name: str) -> str:
+    """The masked number the SMS verify page of a new reset for ``name`` names."""
+    import re
+
+    browser = Client(REMOTE_ADDR="198.51.100.10")
+    start = browser.post(reverse("reset_start"), {"username": name})
+    flow = start["Location"].rstrip("/").split("/")[-1]
+    page = browser.get(reverse("sms_verify", kwargs={"flow_id": flow})).content.decode()
+    return re.search(r"\+46 7\d\*\*\* \*\*\d\d", page).group(0)
+
+
+@pytest.mark.parametrize(
+    ("address", "local_part"),
+    [
+        ("anna.andersson@demo.local", "anna.andersson"),  # anna's e-mail, anna has no Mobilkod
+        ("ghost.person@demo.local", "ghost.person"),  # no such account
+    ],
+)
+def test_the_decoy_number_does_not_tell_that_an_e_mail_address_is_an_account(
+    demo_user, address, local_part
+):
+    """The attack: type an e-mail address, then its local part, and compare the
+    masked numbers. An unknown address folds to its local part (the domain's
+    UPN suffix), so both show the same decoy; an account without Mobilkod
+    must show the same pair, not the decoy of its account name."""
+    assert _masked_number(address) == _masked_number(local_part)

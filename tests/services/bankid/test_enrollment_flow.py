@@ -372,3 +372,43 @@ class OtherService(IdentityService):
 
     def verify_url(self, flow_id: str) -> str:
         return f"/other/verify/{flow_id}/"
+
+
+def test_a_changed_bankid_uses_up_the_step_up_proof(logged_in, sim, demo_user, settings):
+    """The step-up proof that let the user change their BankID must not let
+    them (or whoever has the session) change it again, for the rest of the
+    proof flow's ten minutes, without a new proof: Mobilkod's confirm ends
+    it, and so must a completed BankID enrolment."""
+    import time
+
+    from enrollment.services import save_enrollment
+
+    settings.IDENTITY_SERVICES = [
+        {"class": "services.sms.service.SmsService", "weight": 1},
+        {"class": "services.bankid.service.BankIDService", "weight": 1},
+    ]
+    for service, value_hash in (("sms", ""), ("bankid", hash_personal_number(OTHER_PNR))):
+        save_enrollment(
+            request=None,
+            user_guid=demo_user.guid,
+            username="anna",
+            service=service,
+            display="x",
+            value_hash=value_hash,
+        )
+    step_up = logged_in.get(reverse("bankid_enroll"))
+    assert step_up.status_code == 302
+    flow_id = step_up["Location"].rstrip("/").split("/")[-1]
+    session = logged_in.session
+    session["proof_flows"][flow_id]["proved"]["sms"] = time.time()  # as sms_verify does
+    session.save()
+
+    order = start_enrollment(logged_in)
+    sim.scan(qr_content(order))
+    sim.approve(order.order_ref)
+    order = drive(order)
+    assert order.outcome == "enrolled"
+    logged_in.get(status(logged_in, order)["next"])  # the done page
+
+    again = logged_in.get(reverse("bankid_enroll"))
+    assert again.status_code == 302 and "/sms/verify/" in again["Location"]

@@ -124,7 +124,25 @@ def test_the_sms_names_the_portal_and_the_validity(start):
     start()
     assert outbox[-1].to == "+46701234512"
     assert outbox[-1].text == (
-        f"Din kod till Självserviceportalen är {last_code()}. Den gäller i 5 minuter."
+        f"Din kod till Självserviceportalen är {last_code()}. Den gäller i 5 minuter. "
+        "Ge aldrig koden till någon, inte heller till IT-supporten."
+    )
+
+
+@pytest.mark.parametrize("purpose", ["enroll", "flow:a-reset-flow"])
+def test_a_reset_or_enrolment_code_says_never_to_read_it_out_even_to_it(start, purpose):
+    """The attack (vishing): start a reset for the victim, then phone them as
+    IT support: "read me the code we just sent, to check it is you". The
+    helpdesk really does ask callers for a code it sends, so a code for a
+    reset must say that it is for no one, IT support included, and not look
+    like the helpdesk's."""
+    start(purpose=purpose)
+    text = outbox[-1].text
+    assert text.endswith("Ge aldrig koden till någon, inte heller till IT-supporten.")
+    outbox.clear()
+    start(purpose="helpdesk", phone="+46701234513")
+    assert outbox[-1].text.endswith(
+        "Läs upp den bara för IT-supporten i ett samtal som du själv har ringt."
     )
 
 

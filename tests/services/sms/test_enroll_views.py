@@ -277,3 +277,58 @@ def test_changing_the_number_needs_proof_through_another_service(anna_client, de
     enrollment = Enrollment.objects.get(user_guid=demo_user.guid, service="sms")
     assert decrypt(enrollment.protected_value) == "+46707654321"
     assert proofs.ProofFlow(**flow).id not in anna_client.session.get("proof_flows", {})
+
+
+def _age_enrollment(user, service: str, seconds: int) -> None:
+    Enrollment.objects.filter(user_guid=user.guid, service=service).update(
+        updated_at=timezone.now() - timedelta(seconds=seconds)
+    )
+
+
+def test_a_service_added_minutes_ago_cannot_vouch_for_changing_an_older_one(
+    anna_client, demo_user, settings
+):
+    """The attack (someone with the password): add a service of their own
+    (a new service needs no step-up), prove it in the step-up, and replace the
+    owner's older number with their own. The new service is in its quiet
+    period: it proves nothing about who changes the old one, so the step-up
+    asks for the number being changed instead."""
+    settings.IDENTITY_SERVICES = WITH_OTHER
+    settings.RESET_NEW_SERVICE_QUIET_SECONDS = 24 * 3600
+    enroll_directly(demo_user, "sms")
+    _age_enrollment(demo_user, "sms", 30 * 24 * 3600)  # the owner's number, a month old
+    enroll_directly(demo_user, "other")  # the attacker's, just now
+
+    response = anna_client.get(reverse("sms_enroll"))
+    assert response.status_code == 302
+    flow_id = response["Location"].rstrip("/").rsplit("/", 1)[1]
+    session = anna_client.session
+    session["proof_flows"][flow_id]["proved"]["other"] = time.time()  # the attacker's proof
+    session.save()
+
+    response = send_number(anna_client, "070-765 43 21")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("sms_verify", kwargs={"flow_id": flow_id})
+    assert not [m for m in outbox if "Din kod" in m.text]
+    assert (
+        decrypt(Enrollment.objects.get(user_guid=demo_user.guid, service="sms").protected_value)
+        == "+46701234599"
+    )
+
+
+def test_once_the_new_service_is_past_its_quiet_period_it_can_vouch(
+    anna_client, demo_user, settings
+):
+    settings.IDENTITY_SERVICES = WITH_OTHER
+    settings.RESET_NEW_SERVICE_QUIET_SECONDS = 24 * 3600
+    enroll_directly(demo_user, "sms")
+    enroll_directly(demo_user, "other")
+    _age_enrollment(demo_user, "sms", 30 * 24 * 3600)
+    _age_enrollment(demo_user, "other", 25 * 3600)
+
+    response = anna_client.get(reverse("sms_enroll"))
+    flow_id = response["Location"].rstrip("/").rsplit("/", 1)[1]
+    session = anna_client.session
+    session["proof_flows"][flow_id]["proved"]["other"] = time.time()
+    session.save()
+    assert anna_client.get(reverse("sms_enroll")).status_code == 200

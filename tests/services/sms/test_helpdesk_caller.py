@@ -40,6 +40,10 @@ def test_the_code_goes_to_the_enrolled_phone(
 ):
     send_code(helpdesk, anna_sms.user_guid, django_capture_on_commit_callbacks)
     assert [m.to for m in outbox] == [ANNA_PHONE]
+    # Not the text of a reset's code, which says never to read it out.
+    assert outbox[-1].text.endswith(
+        "Läs upp den bara för IT-supporten i ett samtal som du själv har ringt."
+    )
     event = AuditEvent.objects.get(action="helpdesk.verify_caller")
     assert (event.result, event.actor, event.details["step"]) == ("info", "helena", "code_sent")
 
