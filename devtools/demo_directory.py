@@ -114,6 +114,7 @@ class DemoDirectoryBackend(DirectoryBackend):
             password_last_set=row.password_last_set,
             extra={k: str(v) for k, v in (row.extra or {}).items()},
             password_never_expires=bool((row.extra or {}).get(NEVER_EXPIRES)),
+            privileged=str((row.extra or {}).get("adminCount", "")) == "1",
         )
 
     def find_user(self, identifier: str) -> DirectoryUser | None:

@@ -10,7 +10,11 @@ from django.conf import settings
 # needs, so a user with a full row still has a way back when one service is
 # lost (a new phone, an expired BankID): with the default weights that is
 # BankID + Mobilkod (3).
-DEFAULTS = {"ENROLLMENT_STARS_FULL": 3, "RESET_STARS_REQUIRED": 2}
+DEFAULTS = {
+    "ENROLLMENT_STARS_FULL": 3,
+    "RESET_STARS_REQUIRED": 2,
+    "RESET_PRIVILEGED_ACCOUNTS": False,
+}
 
 
 def _get(name: str):
@@ -77,3 +81,10 @@ def new_service_quiet_seconds() -> int:
     wait this long, while the owner is notified. Another, older service
     proved as well lifts it. 0 turns it off (the demo)."""
     return max(0, int(getattr(settings, "RESET_NEW_SERVICE_QUIET_SECONDS", 24 * 3600)))
+
+
+def reset_privileged_accounts() -> bool:
+    """Whether accounts with AD's adminCount=1 (members of Domain Admins and
+    the other protected groups) may reset or unlock by self-service. Off by
+    default: a stolen phone must not be a way into a domain admin account."""
+    return bool(_get("RESET_PRIVILEGED_ACCOUNTS"))

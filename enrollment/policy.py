@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from identity.directory import DirectoryUser, get_directory
 
@@ -236,6 +237,24 @@ def resolve_policy(
     return default_policy()
 
 
+def privileged_policy() -> Policy:
+    """The built-in policy of an account with adminCount=1 while
+    RESET_PRIVILEGED_ACCOUNTS is off: no self-service reset or unlock, before
+    any other policy (the helpdesk still helps such a person)."""
+    return Policy(
+        name=str(_("Privilegierat konto (adminCount)")),
+        services=all_services(),
+        stars_full=conf.stars_full(),
+        stars_reset=conf.stars_to_reset(),
+        reset_allowed=False,
+        source="builtin",
+    )
+
+
+def _privileged(user: DirectoryUser | None) -> bool:
+    return bool(user is not None and user.privileged and not conf.reset_privileged_accounts())
+
+
 def policy_for(*, user: DirectoryUser | None) -> Policy:
     """The policy in effect for ``user`` (None: the default, after asking the
     directory the same question a real user costs). Reads the membership
@@ -247,6 +266,8 @@ def policy_for(*, user: DirectoryUser | None) -> Policy:
         groups = frozenset(normalize_dn(g) for g in get_directory().nested_group_dns(probe))
     if user is None:
         return default_policy()
+    if _privileged(user):
+        return privileged_policy()
     return resolve_policy(user_dn=user.dn, group_dns=groups, rules=rules)
 
 
@@ -274,7 +295,11 @@ def policies_for(users: Iterable[DirectoryUser]) -> dict[str, Policy]:
     built: dict[int, Policy] = {}
     default = default_policy()
     out: dict[str, Policy] = {}
+    privileged = privileged_policy()
     for user in users:
+        if _privileged(user):
+            out[user.guid] = privileged
+            continue
         groups = frozenset(g for g, guids in members.items() if user.guid in guids)
         policy = default
         for i, rule in enumerate(rules):

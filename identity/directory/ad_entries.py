@@ -37,6 +37,7 @@ USER_ATTRIBUTES = [
     "userAccountControl",
     "msDS-User-Account-Control-Computed",
     "pwdLastSet",
+    "adminCount",
 ]
 POLICY_ATTRIBUTES = [
     "minPwdLength",
@@ -169,6 +170,7 @@ def to_user(dn: str, attributes: dict, extra_attributes: list[str]) -> Directory
         must_change_password=pwd_last_set == 0,
         password_last_set=filetime(pwd_last_set),
         password_never_expires=bool(uac & UF_DONT_EXPIRE_PASSWD),
+        privileged=integer(attributes, "adminCount") == 1,
         extra={
             name: text(attributes, name)
             for name in extra_attributes

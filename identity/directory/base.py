@@ -94,6 +94,9 @@ class DirectoryUser:
     #: When the password expires: filled by ``password_expiries()`` only
     #: (None: never, or not asked).
     password_expires_at: datetime | None = None
+    #: AD's adminCount=1: a member (now or once) of a protected group such as
+    #: Domain Admins, Account Operators or Backup Operators.
+    privileged: bool = False
 
     def in_any_group(self, names: list[str] | tuple[str, ...]) -> bool:
         wanted = {n.casefold() for n in names}
