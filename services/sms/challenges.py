@@ -6,9 +6,6 @@ and the browser session that asked for it (``session_binding``).
 
 from __future__ import annotations
 
-import hashlib
-import math
-import secrets
 import uuid
 from datetime import timedelta
 
@@ -17,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from audit.service import record
+from enrollment import onetime
 from enrollment.crypto import decrypt, encrypt
 
 from . import conf, limits
-from .codes import CodeError, code_matches, hash_code, new_code, normalize_code
+from .codes import NAMESPACE, CodeError, hash_code, new_code, normalize_code
 from .delivery import queue_delivery
 from .messages import message
 from .models import SendState, SmsChallenge
@@ -43,11 +41,7 @@ class SmsCooldown(Exception):
 
 def session_binding(request) -> str:
     """SHA-256 of a random token kept in this session (made on first use)."""
-    token = request.session.get(_BINDING_KEY)
-    if not token:
-        token = secrets.token_urlsafe(32)
-        request.session[_BINDING_KEY] = token
-    return hashlib.sha256(token.encode()).hexdigest()
+    return onetime.session_binding(request, session_key=_BINDING_KEY)
 
 
 def _purpose_kind(purpose: str) -> str:
@@ -109,10 +103,11 @@ def start_sms_challenge(
 
 def cooldown_left(challenge: SmsChallenge) -> int:
     """Seconds before another code may be sent (0 after a failed send)."""
-    if challenge.failed:
-        return 0
-    elapsed = (timezone.now() - challenge.code_sent_at).total_seconds()
-    return max(0, math.ceil(conf.resend_cooldown_seconds() - elapsed))
+    return onetime.seconds_until_resend(
+        sent_at=challenge.code_sent_at,
+        cooldown=conf.resend_cooldown_seconds(),
+        failed=challenge.failed,
+    )
 
 
 def resend_sms_code(*, request, challenge: SmsChallenge) -> SmsChallenge:
@@ -193,28 +188,18 @@ def verify_sms_code(
     """
     digits = normalize_code(code)
     limits.check_verify(request=request, user_guid=user_guid, username=username)
-    now = timezone.now()
-    error: CodeError
     with transaction.atomic():
         challenge = get_challenge(
             request, challenge_id, purpose=purpose, user_guid=user_guid, for_update=True
         )
-        if challenge is None:
-            error = CodeError("code_not_found")
-        elif challenge.used_at is not None:
-            error = CodeError("code_used")
-        elif now >= challenge.expires_at:
-            error = CodeError("code_expired")
-        elif challenge.attempts >= conf.code_max_attempts():
-            error = CodeError("code_too_many")
-        elif not challenge.decoy and code_matches(
-            challenge_id=str(challenge.pk),
-            generation=challenge.generation,
-            code=digits,
-            code_hash=challenge.code_hash,
-        ):
-            challenge.used_at = now
-            challenge.save(update_fields=["used_at"])
+        error = onetime.judge_code(
+            challenge,
+            digits=digits,
+            namespace=NAMESPACE,
+            max_attempts=conf.code_max_attempts(),
+            error=CodeError,
+        )
+        if error is None:
             record(
                 action="sms.code_verified",
                 result="success",
@@ -224,12 +209,6 @@ def verify_sms_code(
                 details={"purpose": _purpose_kind(purpose), "display": challenge.display},
             )
             return challenge
-        else:
-            challenge.attempts += 1
-            challenge.save(update_fields=["attempts"])
-            left = conf.code_max_attempts() - challenge.attempts
-            error = CodeError("code_wrong", count=left) if left > 0 else CodeError("code_too_many")
-            error.compared = True  # a guess at a real code (or a decoy's)
         details = {"purpose": _purpose_kind(purpose), "reason": error.code}
         if challenge is not None:
             details |= {"display": challenge.display, "attempts": challenge.attempts}

@@ -7,10 +7,9 @@ code passes: the pages never tell who exists or what they enrolled.
 
 from __future__ import annotations
 
-from enrollment import proofs
+from enrollment import onetime, proofs
 from enrollment.crypto import decrypt
-from enrollment.services import enrollment_for, touch_enrollment
-from identity import protection
+from enrollment.services import enrollment_for
 
 from .challenges import (
     decoy_mask,
@@ -19,7 +18,6 @@ from .challenges import (
     start_sms_challenge,
     verify_sms_code,
 )
-from .codes import CodeError
 from .limits import SmsRateLimited
 from .models import SmsChallenge
 from .service import SmsService
@@ -82,42 +80,18 @@ def prove_with_sms_code(*, request, flow: proofs.ProofFlow, code: str) -> SmsCha
     account before the code is compared (``identity.protection``): a wrong
     code is a failed proof of the account whatever page comes next. Raises
     CodeError or SmsRateLimited (``locked_out`` when the account is)."""
-    try:
-        attempt = protection.begin_proof(
-            request=request,
-            user_guid=flow.user_guid,
-            username=flow.username,
-            service=SmsService.key,
-            purpose=flow.purpose,
-        )
-    except protection.Refused as exc:
-        raise SmsRateLimited("locked_out", exc.scope) from None
     challenge = flow_challenge(request, flow)
-    try:
-        challenge = verify_sms_code(
+    return onetime.prove_with_code(
+        request=request,
+        flow=flow,
+        service_key=SmsService.key,
+        verify=lambda: verify_sms_code(
             request=request,
             challenge_id=challenge.pk if challenge else None,
             purpose=_purpose(flow),
             user_guid=flow.user_guid,
             username=flow.username,
             code=code,
-        )
-    except CodeError as exc:
-        if getattr(exc, "compared", False):
-            proofs.record_failure(request, flow)
-            protection.proof_failed(attempt, request=request, purpose=flow.purpose)
-        else:
-            # Not a try: nothing was compared (malformed, expired, used up,
-            # already used by this flow's own right answer in another tab).
-            protection.proof_passed(attempt)
-        raise
-    except SmsRateLimited:
-        protection.proof_passed(attempt)  # refused before any code was compared
-        raise
-    except BaseException:
-        protection.proof_passed(attempt)
-        raise
-    protection.proof_passed(attempt)
-    proofs.mark_proved(request, flow, SmsService.key)
-    touch_enrollment(user_guid=flow.user_guid, service=SmsService.key)
-    return challenge
+        ),
+        refused=lambda exc: SmsRateLimited("locked_out", exc.scope),
+    )
