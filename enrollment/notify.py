@@ -23,7 +23,7 @@ from .registry import all_services, get_service
 from .selectors import enrolled_keys
 
 
-def _text(*, service: str, created: bool, ip: str, at: str) -> str:
+def _text(*, service: str, created: bool, ip: str, at: str, removed: bool = False) -> str:
     when = timezone.localtime(parse_datetime(at))
     found = get_service(service)
     ctx = {
@@ -32,7 +32,11 @@ def _text(*, service: str, created: bool, ip: str, at: str) -> str:
         "time": when.strftime("%H:%M"),
         "ip": ip or _("okänd adress"),
     }
-    if created:
+    if removed:
+        what = _(
+            "%(service)s togs bort från ditt konto %(date)s kl. %(time)s från IP-adressen %(ip)s."
+        )
+    elif created:
         what = _(
             "%(service)s registrerades på ditt konto %(date)s kl. %(time)s från IP-adressen %(ip)s."
         )
@@ -52,7 +56,13 @@ def if_not_you() -> str:
 
 
 def queue_enrollment_notices(
-    *, user_guid: str, service: str, created: bool, ip: str, replaced_value: str = ""
+    *,
+    user_guid: str,
+    service: str,
+    created: bool,
+    ip: str,
+    replaced_value: str = "",
+    removed: bool = False,
 ) -> None:
     """Queue the notices, sent once the current transaction commits: the e-mail,
     and a message through every other enrolled service that can carry one
@@ -60,7 +70,8 @@ def queue_enrollment_notices(
 
     ``replaced_value`` is the protected value a change replaced (e.g. the old
     encrypted phone number): the changed service's notice goes there, not to
-    the new value the change just proved."""
+    the new value the change just proved. ``removed``: the service was
+    removed; ``replaced_value`` is then the removed value, which is told too."""
     from . import tasks
 
     args = {
@@ -71,8 +82,10 @@ def queue_enrollment_notices(
         "at": timezone.now().isoformat(),
         "language": translation.get_language() or settings.LANGUAGE_CODE,
     }
+    if removed:
+        args["removed"] = True
     transaction.on_commit(partial(tasks.send_enrollment_notice_email.delay, **args))
-    text = _text(service=service, created=created, ip=args["ip"], at=args["at"])
+    text = _text(service=service, created=created, ip=args["ip"], at=args["at"], removed=removed)
     enrolled = enrolled_keys(user_guid)
     for channel in all_services():
         if channel.key == service:
@@ -80,7 +93,7 @@ def queue_enrollment_notices(
                 channel.queue_notice(
                     user_guid=user_guid,
                     text=text,
-                    kind="enrollment.changed",
+                    kind="enrollment.removed" if removed else "enrollment.changed",
                     replaced_value=replaced_value,
                 )
         elif channel.key in enrolled:
@@ -88,7 +101,14 @@ def queue_enrollment_notices(
 
 
 def send_enrollment_notice_email(
-    *, user_guid: str, service: str, created: bool, ip: str, at: str, language: str
+    *,
+    user_guid: str,
+    service: str,
+    created: bool,
+    ip: str,
+    at: str,
+    language: str,
+    removed: bool = False,
 ) -> bool:
     """Send the e-mail to the user's directory address (call it from a task).
     False when the user has none or the directory cannot be asked."""
@@ -101,7 +121,8 @@ def send_enrollment_notice_email(
     with translation.override(language):
         ctx = {
             "name": user.display_name or user.username,
-            "notice": _text(service=service, created=created, ip=ip, at=at),
+            "notice": _text(service=service, created=created, ip=ip, at=at, removed=removed),
+            "removed": removed,
             "portal_name": settings.PORTAL_NAME,
             "organisation": getattr(settings, "BRAND_ORGANISATION", "") or "",
         }
