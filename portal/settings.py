@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     # The identity services: each its own app, turned on here and in IDENTITY_SERVICES.
     "services.sms",
     "services.bankid",
+    "services.mailcode",  # E-postkod (service key "email")
     "enrollment",
     "identity",
     "audit",
@@ -334,6 +335,10 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "sms.prune_challenges",
             "schedule": crontab(hour=3, minute=41),
         },
+        "mailcode-prune-challenges": {
+            "task": "mailcode.prune_challenges",
+            "schedule": crontab(hour=3, minute=43),
+        },
     }
 )
 
@@ -376,6 +381,7 @@ _ENV_STR = [
     "HELPDESK_CONTACT",
     "RESET_PORTAL_HISTORY",
     "LDAP_NETBIOS_DOMAIN",
+    "MAILCODE_FROM_EMAIL",
 ]
 _ENV_INT = [
     "BANKID_ABANDON_SECONDS",
@@ -405,15 +411,23 @@ _ENV_INT = [
     "BANKID_POOL_SIZE",
     "LDAP_CONNECT_TIMEOUT",
     "LDAP_SERVER_BACKOFF_SECONDS",
+    "MAILCODE_CODE_LENGTH",
+    "MAILCODE_CODE_VALIDITY",
+    "MAILCODE_CODE_MAX_ATTEMPTS",
+    "MAILCODE_RESEND_COOLDOWN",
+    "MAILCODE_CHALLENGE_RETENTION",
+    "MAILCODE_GLOBAL_HOURLY_BUDGET",
+    "MAILCODE_SEND_RETRIES",
 ]
 _ENV_FLOAT = [
     "BANKID_COLLECT_INTERVAL",
     "SMS_TIMEOUT",
     "SMS_CONNECT_TIMEOUT",
     "SMS_RETRY_BACKOFF",
+    "MAILCODE_RETRY_BACKOFF",
 ]
 _ENV_BOOL = ["RESET_UNLOCKS_ACCOUNT"]
-_ENV_LIST = ["SMS_ALLOWED_COUNTRIES", "PASSWORD_FORBIDDEN_WORDS"]
+_ENV_LIST = ["SMS_ALLOWED_COUNTRIES", "PASSWORD_FORBIDDEN_WORDS", "MAILCODE_BLOCKED_DOMAINS"]
 for _name in _ENV_STR:
     if env_str(_name) is not None:
         globals()[_name] = env_str(_name)

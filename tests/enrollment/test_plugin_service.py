@@ -42,7 +42,7 @@ def test_without_the_app_there_is_no_such_service():
 
 
 def test_the_registry_finds_the_installed_service(installed):
-    assert [s.key for s in all_services()] == ["sms", "bankid", "testkey"]
+    assert [s.key for s in all_services()] == ["sms", "bankid", "email", "testkey"]
     assert get_service("testkey").weight == 1
 
 

@@ -9,7 +9,17 @@ from django.conf import settings
 
 from portal.celery import app
 
-OURS = ("portal", "helpdesk", "reset", "sms", "bankid", "enrollment", "identity", "audit")
+OURS = (
+    "portal",
+    "helpdesk",
+    "reset",
+    "sms",
+    "bankid",
+    "mailcode",
+    "enrollment",
+    "identity",
+    "audit",
+)
 
 
 def _our_tasks() -> set[str]:

@@ -136,4 +136,4 @@ def test_the_installed_product_starts_without_the_development_tools(wheel, tmp_p
         capture_output=True,
         text=True,
     )
-    assert shown.stdout.strip() == "False ['sms', 'bankid']", shown.stderr[-2000:]
+    assert shown.stdout.strip() == "False ['sms', 'bankid', 'email']", shown.stderr[-2000:]

@@ -1,0 +1,222 @@
+"""E-postkod pages: enrol (or change, or remove) an address, confirm its code,
+verify in a proof flow.
+
+Thin: parse the form, call a service, render. The services write the audit.
+Enrolment pages go through the core's checks: a fresh password login
+(``fresh_login_required``) and, to change or remove an enrolled address, a
+proof through another enrolled service (``enrollment.stepup``).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from enrollment import proofs, stepup
+from enrollment.decorators import fresh_login_required
+from enrollment.services import enrollment_for
+
+from . import conf
+from .address import AddressError
+from .challenges import MailCooldown, get_challenge, resend_mail_code, status_of
+from .codes import CodeError
+from .enroll import (
+    begin_mail_enrollment,
+    confirm_mail_enrollment,
+    pending_enrollment_challenge,
+    remove_mail_enrollment,
+)
+from .forms import AddressForm, CodeForm
+from .limits import MailRateLimited
+from .messages import message
+from .service import MailCodeService
+from .verify import flow_challenge, prove_with_mail_code, send_verify_code, verify_display
+
+KEY = MailCodeService.key
+
+
+def _step_up(request, guid: str, return_url: str):
+    """The core's step-up page when changing needs a proof first, else None."""
+    others = stepup.services_to_prove(request, user_guid=guid, service_key=KEY)
+    if others:
+        return stepup.step_up_page(
+            request, service=MailCodeService(), others=others, return_url=return_url
+        )
+    return None
+
+
+@never_cache
+@login_required
+@fresh_login_required
+def mailcode_enroll(request):
+    guid = request.user.directory_guid or ""
+    if not guid:
+        raise Http404
+    step_up = _step_up(request, guid, reverse("mailcode_enroll"))
+    if step_up is not None:
+        return step_up
+    error = ""
+    form = AddressForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            begin_mail_enrollment(
+                request=request,
+                user_guid=guid,
+                username=request.user.get_username(),
+                text=form.cleaned_data["address"],
+            )
+        except AddressError as exc:
+            form.add_error("address", exc.message)
+        except MailRateLimited as exc:
+            error = exc.message
+        else:
+            return redirect("mailcode_confirm")
+    current = enrollment_for(user_guid=guid, service=KEY)
+    status = 400 if error or form.errors else 200
+    context = {"form": form, "error": error, "current": current}
+    return render(request, "mailcode/enroll.html", context, status=status)
+
+
+@never_cache
+@login_required
+@fresh_login_required
+def mailcode_remove(request):
+    guid = request.user.directory_guid or ""
+    current = enrollment_for(user_guid=guid, service=KEY) if guid else None
+    if current is None:
+        return redirect("mailcode_enroll")
+    step_up = _step_up(request, guid, reverse("mailcode_remove"))
+    if step_up is not None:
+        return step_up
+    if request.method == "POST":
+        remove_mail_enrollment(request=request, user_guid=guid)
+        stepup.finish_step_up(request, service_key=KEY)
+        messages.success(request, _("Din privata e-postadress är borttagen."))
+        return redirect("home")
+    return render(request, "mailcode/remove.html", {"current": current})
+
+
+def _code_step(request, challenge, *, confirm):
+    """POST on a code page: "resend" or a code. Returns (response or None, form, error)."""
+    if "resend" in request.POST:
+        try:
+            resend_mail_code(request=request, challenge=challenge)
+        except (MailCooldown, MailRateLimited) as exc:
+            return None, CodeForm(), exc.message
+        messages.info(request, _("En ny kod är på väg."))
+        return HttpResponseRedirect(request.get_full_path()), None, ""
+    form = CodeForm(request.POST)
+    if not form.is_valid():
+        return None, form, ""
+    try:
+        response = confirm(form.cleaned_data["code"])
+    except CodeError as exc:
+        form.add_error("code", exc.message)
+        return None, form, ""
+    except MailRateLimited as exc:
+        return None, form, exc.message
+    return response, None, ""
+
+
+def _render_code_page(request, template, context, *, form, error):
+    context |= {
+        "form": form or CodeForm(),
+        "error": error,
+        "status": status_of(context["challenge"]),
+        "code_length": conf.code_length(),
+    }
+    failed = error or (form is not None and form.errors)
+    return render(request, template, context, status=400 if failed else 200)
+
+
+@never_cache
+@login_required
+@fresh_login_required
+def mailcode_confirm(request):
+    guid = request.user.directory_guid or ""
+    challenge = pending_enrollment_challenge(request, user_guid=guid)
+    if challenge is None:
+        return redirect("mailcode_enroll")
+    form, error = None, ""
+    if request.method == "POST":
+
+        def confirm(code):
+            confirm_mail_enrollment(
+                request=request,
+                user_guid=guid,
+                username=request.user.get_username(),
+                challenge_id=challenge.pk,
+                code=code,
+            )
+            stepup.finish_step_up(request, service_key=KEY)
+            messages.success(
+                request,
+                _("Du har nu registrerat din privata e-postadress för återställning av lösenord!"),
+            )
+            return redirect("home")
+
+        response, form, error = _code_step(request, challenge, confirm=confirm)
+        if response is not None:
+            return response
+        challenge.refresh_from_db()
+    context = {"challenge": challenge}
+    return _render_code_page(request, "mailcode/confirm.html", context, form=form, error=error)
+
+
+def _safe_return(request, url: str) -> str:
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return url
+    return reverse("home")
+
+
+@never_cache
+def mailcode_verify(request, flow_id: str):
+    flow = proofs.get_flow(request, flow_id)
+    if flow is None:
+        context = {"expired_message": message("flow_expired")}
+        return render(request, "mailcode/verify.html", context, status=400)
+    if KEY in flow.proved:
+        return HttpResponseRedirect(_safe_return(request, flow.return_url))
+    challenge = flow_challenge(request, flow)
+    form, error = None, ""
+    if request.method == "POST" and "send" in request.POST:
+        try:
+            send_verify_code(request=request, flow=flow)
+        except (MailCooldown, MailRateLimited) as exc:
+            error = exc.message
+        else:
+            return HttpResponseRedirect(request.get_full_path())
+    elif request.method == "POST" and challenge is None:
+        error = message("code_not_found")
+    elif request.method == "POST":
+
+        def confirm(code):
+            prove_with_mail_code(request=request, flow=flow, code=code)
+            return HttpResponseRedirect(_safe_return(request, flow.return_url))
+
+        response, form, error = _code_step(request, challenge, confirm=confirm)
+        if response is not None:
+            return response
+        challenge.refresh_from_db()
+    context = {"flow": flow, "challenge": challenge, "display": verify_display(flow)}
+    if challenge is None:
+        context |= {"error": error}
+        return render(request, "mailcode/verify.html", context, status=400 if error else 200)
+    return _render_code_page(request, "mailcode/verify.html", context, form=form, error=error)
+
+
+@never_cache
+@require_GET
+def mailcode_status(request, challenge_id):
+    """How sending the code went, for the code page's script."""
+    challenge = get_challenge(request, challenge_id, purpose=None, user_guid=None)
+    if challenge is None:
+        return JsonResponse({"error": "not_found"}, status=404)
+    return JsonResponse(status_of(challenge))
