@@ -22,16 +22,6 @@ class CodeError(onetime.CodeError):
     message_for = staticmethod(_message)
 
 
-def new_code() -> str:
-    return onetime.new_code(conf.code_length())
-
-
-def hash_code(*, challenge_id: str, generation: int, code: str) -> str:
-    return onetime.hash_code(
-        namespace=NAMESPACE, challenge_id=challenge_id, generation=generation, code=code
-    )
-
-
 def normalize_code(text: str) -> str:
     """The digits of a typed code. Raises CodeError (code_empty, code_format, code_length)."""
     return onetime.normalize_code(text, length=conf.code_length(), error=CodeError)

@@ -11,22 +11,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from enrollment import proofs, stepup
+from enrollment import stepup
+from enrollment.codeviews import CodePages
 from enrollment.decorators import fresh_login_required
 from enrollment.services import enrollment_for
 
-from . import conf
 from .address import AddressError
-from .challenges import MailCooldown, get_challenge, resend_mail_code, status_of
-from .codes import CodeError
+from .challenges import CHANNEL, MailCooldown
 from .enroll import (
     begin_mail_enrollment,
     confirm_mail_enrollment,
@@ -35,7 +33,6 @@ from .enroll import (
 )
 from .forms import AddressForm, CodeForm
 from .limits import MailRateLimited
-from .messages import message
 from .service import MailCodeService
 from .verify import flow_challenge, prove_with_mail_code, send_verify_code, verify_display
 
@@ -103,39 +100,6 @@ def mailcode_remove(request):
     return render(request, "mailcode/remove.html", {"current": current})
 
 
-def _code_step(request, challenge, *, confirm):
-    """POST on a code page: "resend" or a code. Returns (response or None, form, error)."""
-    if "resend" in request.POST:
-        try:
-            resend_mail_code(request=request, challenge=challenge)
-        except (MailCooldown, MailRateLimited) as exc:
-            return None, CodeForm(), exc.message
-        messages.info(request, _("En ny kod är på väg."))
-        return HttpResponseRedirect(request.get_full_path()), None, ""
-    form = CodeForm(request.POST)
-    if not form.is_valid():
-        return None, form, ""
-    try:
-        response = confirm(form.cleaned_data["code"])
-    except CodeError as exc:
-        form.add_error("code", exc.message)
-        return None, form, ""
-    except MailRateLimited as exc:
-        return None, form, exc.message
-    return response, None, ""
-
-
-def _render_code_page(request, template, context, *, form, error):
-    context |= {
-        "form": form or CodeForm(),
-        "error": error,
-        "status": status_of(context["challenge"]),
-        "code_length": conf.code_length(),
-    }
-    failed = error or (form is not None and form.errors)
-    return render(request, template, context, status=400 if failed else 200)
-
-
 @never_cache
 @login_required
 @fresh_login_required
@@ -170,53 +134,27 @@ def mailcode_confirm(request):
     return _render_code_page(request, "mailcode/confirm.html", context, form=form, error=error)
 
 
-def _safe_return(request, url: str) -> str:
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
-        return url
-    return reverse("home")
+PAGES = CodePages(
+    key=KEY,
+    channel=CHANNEL,
+    form=CodeForm,
+    refused=(MailCooldown, MailRateLimited),
+    verify_template="mailcode/verify.html",
+    flow_challenge=flow_challenge,
+    send_verify_code=send_verify_code,
+    prove=prove_with_mail_code,
+    verify_display=verify_display,
+)
+_code_step = PAGES.code_step
+_render_code_page = PAGES.render_code_page
 
 
 @never_cache
 def mailcode_verify(request, flow_id: str):
-    flow = proofs.get_flow(request, flow_id)
-    if flow is None:
-        context = {"expired_message": message("flow_expired")}
-        return render(request, "mailcode/verify.html", context, status=400)
-    if KEY in flow.proved:
-        return HttpResponseRedirect(_safe_return(request, flow.return_url))
-    challenge = flow_challenge(request, flow)
-    form, error = None, ""
-    if request.method == "POST" and "send" in request.POST:
-        try:
-            send_verify_code(request=request, flow=flow)
-        except (MailCooldown, MailRateLimited) as exc:
-            error = exc.message
-        else:
-            return HttpResponseRedirect(request.get_full_path())
-    elif request.method == "POST" and challenge is None:
-        error = message("code_not_found")
-    elif request.method == "POST":
-
-        def confirm(code):
-            prove_with_mail_code(request=request, flow=flow, code=code)
-            return HttpResponseRedirect(_safe_return(request, flow.return_url))
-
-        response, form, error = _code_step(request, challenge, confirm=confirm)
-        if response is not None:
-            return response
-        challenge.refresh_from_db()
-    context = {"flow": flow, "challenge": challenge, "display": verify_display(flow)}
-    if challenge is None:
-        context |= {"error": error}
-        return render(request, "mailcode/verify.html", context, status=400 if error else 200)
-    return _render_code_page(request, "mailcode/verify.html", context, form=form, error=error)
+    return PAGES.verify(request, flow_id)
 
 
 @never_cache
 @require_GET
 def mailcode_status(request, challenge_id):
-    """How sending the code went, for the code page's script."""
-    challenge = get_challenge(request, challenge_id, purpose=None, user_guid=None)
-    if challenge is None:
-        return JsonResponse({"error": "not_found"}, status=404)
-    return JsonResponse(status_of(challenge))
+    return PAGES.status(request, challenge_id)
