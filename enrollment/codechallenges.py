@@ -328,3 +328,79 @@ def prove_flow_code(
         ),
         refused=refused,
     )
+
+
+# --- enrolling: a code to the new destination, the enrolment once it is confirmed -----
+ENROLL_PURPOSE = "enroll"
+
+
+def begin_code_enrollment(
+    request, *, channel: CodeChannel, session_key: str, user_guid: str, username: str, to: str
+):
+    """Send a code to what the user wants to enrol; nothing is saved as an
+    enrolment yet. Raises the service's rate-limit error."""
+    challenge = channel.start(
+        request=request, purpose=ENROLL_PURPOSE, user_guid=user_guid, username=username, to=to
+    )
+    request.session[session_key] = str(challenge.pk)
+    return challenge
+
+
+def pending_code_enrollment(request, *, channel: CodeChannel, session_key: str, user_guid: str):
+    """The enrolment challenge this session is confirming, if any."""
+    return channel.get(
+        request, request.session.get(session_key), purpose=ENROLL_PURPOSE, user_guid=user_guid
+    )
+
+
+def confirm_code_enrollment(
+    request,
+    *,
+    channel: CodeChannel,
+    session_key: str,
+    service_key: str,
+    user_guid: str,
+    username: str,
+    challenge_id,
+    code: str,
+    value_hash: Callable[[str], str],
+):
+    """Check the code; when right, save (or replace) the user's enrolment of
+    ``service_key`` with the destination encrypted, its keyed hash
+    (``value_hash`` of the decrypted value) and the masked display, and audit
+    ``<prefix>.enrolled``. Raises the service's CodeError and rate-limit error."""
+    from .services import enrollment_for, save_enrollment
+
+    challenge = channel.verify(
+        request=request,
+        challenge_id=challenge_id,
+        purpose=ENROLL_PURPOSE,
+        user_guid=user_guid,
+        username=username,
+        code=code,
+    )
+    previous = enrollment_for(user_guid=user_guid, service=service_key)
+    protected = getattr(challenge, channel.model.destination_field)
+    with transaction.atomic():
+        enrollment = save_enrollment(
+            request=request,
+            user_guid=user_guid,
+            username=username,
+            service=service_key,
+            display=challenge.display,
+            protected_value=protected,
+            value_hash=value_hash(decrypt(protected)),
+        )
+        record(
+            action=f"{channel.prefix}.enrolled",
+            result="success",
+            request=request,
+            subject=username,
+            subject_guid=user_guid,
+            details={
+                "display": challenge.display,
+                "previous": previous.display if previous else "",
+            },
+        )
+    request.session.pop(session_key, None)
+    return enrollment

@@ -30,6 +30,7 @@ def safe_return(request, url: str) -> str:
 @dataclass(frozen=True)
 class CodePages:
     key: str  # the service's key
+    enroll_url_name: str  # its enrol page
     channel: Any  # its enrollment.codechallenges.CodeChannel
     form: type  # its code form (enrollment.forms.OneTimeCodeForm)
     refused: tuple[type[Exception], ...]  # its cooldown and rate-limit errors
@@ -69,6 +70,42 @@ class CodePages:
         }
         failed = error or (form is not None and form.errors)
         return render(request, template, context, status=400 if failed else 200)
+
+    def confirm_enrollment(self, request, *, pending, confirm, success: str, template: str):
+        """The page where the logged-in user types the code that confirms what
+        they enrol: ``pending(request, user_guid=)`` finds the challenge,
+        ``confirm(request=, user_guid=, username=, challenge_id=, code=)``
+        saves the enrolment; then home with ``success``. Without a pending
+        challenge: back to the service's enrol page."""
+        from django.shortcuts import redirect
+
+        from . import stepup
+
+        guid = request.user.directory_guid or ""
+        challenge = pending(request, user_guid=guid)
+        if challenge is None:
+            return redirect(self.enroll_url_name)
+        form, error = None, ""
+        if request.method == "POST":
+
+            def confirmed(code):
+                confirm(
+                    request=request,
+                    user_guid=guid,
+                    username=request.user.get_username(),
+                    challenge_id=challenge.pk,
+                    code=code,
+                )
+                stepup.finish_step_up(request, service_key=self.key)
+                messages.success(request, success)
+                return redirect("home")
+
+            response, form, error = self.code_step(request, challenge, confirm=confirmed)
+            if response is not None:
+                return response
+            challenge.refresh_from_db()
+        context = {"challenge": challenge}
+        return self.render_code_page(request, template, context, form=form, error=error)
 
     def verify(self, request, flow_id: str):
         """The proof page of the service inside the flow ``flow_id``."""

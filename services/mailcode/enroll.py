@@ -3,20 +3,17 @@ is confirmed; changing it (the old address is told) and removing it."""
 
 from __future__ import annotations
 
-from django.db import transaction
-
 from audit.service import record
-from enrollment.crypto import decrypt
+from enrollment import codechallenges
 from enrollment.models import Enrollment
-from enrollment.services import enrollment_for, remove_own_enrollment, save_enrollment
+from enrollment.services import enrollment_for, remove_own_enrollment
 from identity.directory import DirectoryError, get_directory
 
-from .address import AddressError, address_hash, check_not_own_domain, mask, normalize_address
-from .challenges import get_challenge, start_mail_challenge, verify_mail_code
+from .address import AddressError, address_hash, check_not_own_domain, normalize_address
+from .challenges import CHANNEL
 from .models import MailChallenge
 from .service import MailCodeService
 
-PURPOSE = "enroll"
 KEY = MailCodeService.key
 _SESSION_KEY = "mailcode_enroll_challenge"
 
@@ -56,21 +53,20 @@ def begin_mail_enrollment(*, request, user_guid: str, username: str, text: str) 
     """Check the typed address and send a code to it; nothing is saved as an
     enrolment yet. Raises AddressError, MailRateLimited."""
     address = check_address(request=request, user_guid=user_guid, username=username, text=text)
-    challenge = start_mail_challenge(
-        request=request,
-        purpose=PURPOSE,
+    return codechallenges.begin_code_enrollment(
+        request,
+        channel=CHANNEL,
+        session_key=_SESSION_KEY,
         user_guid=user_guid,
         username=username,
-        address=address,
+        to=address,
     )
-    request.session[_SESSION_KEY] = str(challenge.pk)
-    return challenge
 
 
 def pending_enrollment_challenge(request, *, user_guid: str) -> MailChallenge | None:
     """The enrolment challenge this session is confirming, if any."""
-    return get_challenge(
-        request, request.session.get(_SESSION_KEY), purpose=PURPOSE, user_guid=user_guid
+    return codechallenges.pending_code_enrollment(
+        request, channel=CHANNEL, session_key=_SESSION_KEY, user_guid=user_guid
     )
 
 
@@ -78,40 +74,19 @@ def confirm_mail_enrollment(
     *, request, user_guid: str, username: str, challenge_id, code: str
 ) -> Enrollment:
     """Check the code; when right, save (or replace) the user's E-postkod
-    enrolment with the address encrypted. Raises CodeError, MailRateLimited."""
-    challenge = verify_mail_code(
-        request=request,
-        challenge_id=challenge_id,
-        purpose=PURPOSE,
+    enrolment with the address encrypted and its keyed hash. Raises
+    CodeError, MailRateLimited."""
+    return codechallenges.confirm_code_enrollment(
+        request,
+        channel=CHANNEL,
+        session_key=_SESSION_KEY,
+        service_key=KEY,
         user_guid=user_guid,
         username=username,
+        challenge_id=challenge_id,
         code=code,
+        value_hash=address_hash,
     )
-    previous = enrollment_for(user_guid=user_guid, service=KEY)
-    address = decrypt(challenge.address_protected)
-    with transaction.atomic():
-        enrollment = save_enrollment(
-            request=request,
-            user_guid=user_guid,
-            username=username,
-            service=KEY,
-            display=mask(address),
-            protected_value=challenge.address_protected,
-            value_hash=address_hash(address),
-        )
-        record(
-            action="email.enrolled",
-            result="success",
-            request=request,
-            subject=username,
-            subject_guid=user_guid,
-            details={
-                "display": enrollment.display,
-                "previous": previous.display if previous else "",
-            },
-        )
-    request.session.pop(_SESSION_KEY, None)
-    return enrollment
 
 
 def remove_mail_enrollment(*, request, user_guid: str) -> bool:

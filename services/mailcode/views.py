@@ -104,38 +104,18 @@ def mailcode_remove(request):
 @login_required
 @fresh_login_required
 def mailcode_confirm(request):
-    guid = request.user.directory_guid or ""
-    challenge = pending_enrollment_challenge(request, user_guid=guid)
-    if challenge is None:
-        return redirect("mailcode_enroll")
-    form, error = None, ""
-    if request.method == "POST":
-
-        def confirm(code):
-            confirm_mail_enrollment(
-                request=request,
-                user_guid=guid,
-                username=request.user.get_username(),
-                challenge_id=challenge.pk,
-                code=code,
-            )
-            stepup.finish_step_up(request, service_key=KEY)
-            messages.success(
-                request,
-                _("Du har nu registrerat din privata e-postadress för återställning av lösenord!"),
-            )
-            return redirect("home")
-
-        response, form, error = _code_step(request, challenge, confirm=confirm)
-        if response is not None:
-            return response
-        challenge.refresh_from_db()
-    context = {"challenge": challenge}
-    return _render_code_page(request, "mailcode/confirm.html", context, form=form, error=error)
+    return PAGES.confirm_enrollment(
+        request,
+        pending=pending_enrollment_challenge,
+        confirm=confirm_mail_enrollment,
+        success=_("Du har nu registrerat din privata e-postadress för återställning av lösenord!"),
+        template="mailcode/confirm.html",
+    )
 
 
 PAGES = CodePages(
     key=KEY,
+    enroll_url_name="mailcode_enroll",
     channel=CHANNEL,
     form=CodeForm,
     refused=(MailCooldown, MailRateLimited),
@@ -145,8 +125,6 @@ PAGES = CodePages(
     prove=prove_with_mail_code,
     verify_display=verify_display,
 )
-_code_step = PAGES.code_step
-_render_code_page = PAGES.render_code_page
 
 
 @never_cache

@@ -6,7 +6,6 @@ Thin: parse the form, call a service, render. The services write the audit.
 from __future__ import annotations
 
 import phonenumbers as pn
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -89,38 +88,18 @@ def sms_enroll(request):
 @login_required
 @fresh_login_required
 def sms_confirm(request):
-    guid = request.user.directory_guid or ""
-    challenge = pending_enrollment_challenge(request, user_guid=guid)
-    if challenge is None:
-        return redirect("sms_enroll")
-    form, error = None, ""
-    if request.method == "POST":
-
-        def confirm(code):
-            confirm_sms_enrollment(
-                request=request,
-                user_guid=guid,
-                username=request.user.get_username(),
-                challenge_id=challenge.pk,
-                code=code,
-            )
-            stepup.finish_step_up(request, service_key=KEY)
-            messages.success(
-                request,
-                _("Du har nu registrerat ditt mobiltelefonnummer för återställning av lösenord!"),
-            )
-            return redirect("home")
-
-        response, form, error = _code_step(request, challenge, confirm=confirm)
-        if response is not None:
-            return response
-        challenge.refresh_from_db()
-    context = {"challenge": challenge}
-    return _render_code_page(request, "sms/confirm.html", context, form=form, error=error)
+    return PAGES.confirm_enrollment(
+        request,
+        pending=pending_enrollment_challenge,
+        confirm=confirm_sms_enrollment,
+        success=_("Du har nu registrerat ditt mobiltelefonnummer för återställning av lösenord!"),
+        template="sms/confirm.html",
+    )
 
 
 PAGES = CodePages(
     key=KEY,
+    enroll_url_name="sms_enroll",
     channel=CHANNEL,
     form=CodeForm,
     refused=(SmsCooldown, SmsRateLimited),
@@ -130,8 +109,6 @@ PAGES = CodePages(
     prove=prove_with_sms_code,
     verify_display=verify_display,
 )
-_code_step = PAGES.code_step
-_render_code_page = PAGES.render_code_page
 
 
 @never_cache
