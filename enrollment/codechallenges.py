@@ -279,6 +279,23 @@ def flow_purpose(flow) -> str:
     return f"flow:{flow.id}"
 
 
+def flow_target(flow, *, channel: CodeChannel, service_key: str) -> tuple[str | None, str]:
+    """(where the flow user's enrolled ``service_key`` sends codes, or None,
+    and what the page shows): for an unknown user, one without the service or
+    a value no key can read, None and the decoy's mask for the typed name."""
+    from .services import enrollment_for
+
+    enrollment = (
+        enrollment_for(user_guid=flow.user_guid, service=service_key) if flow.user_guid else None
+    )
+    if enrollment is not None and enrollment.protected_value:
+        try:
+            return decrypt(enrollment.protected_value), enrollment.display
+        except ValueError:  # a key that was rotated away: treat as not enrolled
+            pass
+    return None, channel.decoy_mask(flow.username)
+
+
 def flow_challenge(request, flow, *, channel: CodeChannel, session_key: str):
     """The flow's challenge in this session, if a code was asked for."""
     challenge_id = (request.session.get(session_key) or {}).get(flow.id)

@@ -8,10 +8,7 @@ code passes: the pages never tell who exists or what they enrolled.
 from __future__ import annotations
 
 from enrollment import codechallenges, proofs
-from enrollment.crypto import decrypt
-from enrollment.services import enrollment_for
 
-from .address import decoy_mask
 from .challenges import CHANNEL
 from .limits import MailRateLimited
 from .models import MailChallenge
@@ -22,17 +19,7 @@ _SESSION_KEY = "mailcode_verify_challenges"
 
 def _target(flow: proofs.ProofFlow) -> tuple[str | None, str]:
     """(the enrolled address or None, what the page shows)."""
-    enrollment = (
-        enrollment_for(user_guid=flow.user_guid, service=MailCodeService.key)
-        if flow.user_guid
-        else None
-    )
-    if enrollment is not None and enrollment.protected_value:
-        try:
-            return decrypt(enrollment.protected_value), enrollment.display
-        except ValueError:  # a key that was rotated away: treat as not enrolled
-            pass
-    return None, decoy_mask(flow.username)
+    return codechallenges.flow_target(flow, channel=CHANNEL, service_key=MailCodeService.key)
 
 
 def verify_display(flow: proofs.ProofFlow) -> str:

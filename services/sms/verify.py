@@ -8,10 +8,8 @@ code passes: the pages never tell who exists or what they enrolled.
 from __future__ import annotations
 
 from enrollment import codechallenges, proofs
-from enrollment.crypto import decrypt
-from enrollment.services import enrollment_for
 
-from .challenges import CHANNEL, decoy_mask
+from .challenges import CHANNEL
 from .limits import SmsRateLimited
 from .models import SmsChallenge
 from .service import SmsService
@@ -21,15 +19,7 @@ _SESSION_KEY = "sms_verify_challenges"
 
 def _target(flow: proofs.ProofFlow) -> tuple[str | None, str]:
     """(the enrolled E.164 number or None, what the page shows)."""
-    enrollment = (
-        enrollment_for(user_guid=flow.user_guid, service=SmsService.key) if flow.user_guid else None
-    )
-    if enrollment is not None and enrollment.protected_value:
-        try:
-            return decrypt(enrollment.protected_value), enrollment.display
-        except ValueError:  # a key that was rotated away: treat as not enrolled
-            pass
-    return None, decoy_mask(flow.username)
+    return codechallenges.flow_target(flow, channel=CHANNEL, service_key=SmsService.key)
 
 
 def verify_display(flow: proofs.ProofFlow) -> str:
