@@ -51,6 +51,7 @@ class CodePages:
             return HttpResponseRedirect(request.get_full_path()), None, ""
         form = self.form(request.POST)
         if not form.is_valid():
+            self._record_malformed(request, challenge, form)
             return None, form, ""
         try:
             response = confirm(form.cleaned_data["code"])
@@ -60,6 +61,30 @@ class CodePages:
         except self.refused as exc:
             return None, form, exc.message
         return response, None, ""
+
+    def _record_malformed(self, request, challenge, form) -> None:
+        """A code that could not even be read (empty, letters, wrong length)
+        is no try, but it is a bad input: audited with its reason."""
+        from audit.service import record
+
+        from .codechallenges import purpose_kind
+
+        errors = form.errors.as_data().get("code") or []
+        reason = errors[0].code if errors else ""
+        reason = {"required": "code_empty", "max_length": "code_length"}.get(reason, reason)
+        record(
+            action=f"{self.channel.prefix}.code_failed",
+            result="failure",
+            request=request,
+            subject=challenge.username,
+            subject_guid=challenge.user_guid,
+            details={
+                "purpose": purpose_kind(challenge.purpose),
+                "reason": reason or "code_format",
+                "display": challenge.display,
+                "attempts": challenge.attempts,
+            },
+        )
 
     def render_code_page(self, request, template, context, *, form, error):
         context |= {

@@ -151,18 +151,23 @@ def test_a_wrong_code_says_how_many_tries_are_left(anna_client):
 
 
 @pytest.mark.parametrize(
-    ("typed", "message"),
+    ("typed", "message", "reason"),
     [
-        ("", "Skriv in koden från e-postmeddelandet."),
-        ("12a456", "Koden får bara innehålla siffror."),
-        ("12345", "Koden ska vara 6 siffror."),
+        ("", "Skriv in koden från e-postmeddelandet.", "code_empty"),
+        ("12a456", "Koden får bara innehålla siffror.", "code_format"),
+        ("12345", "Koden ska vara 6 siffror.", "code_length"),
+        ("1" * 40, "Koden ska vara 6 siffror.", "code_length"),
     ],
 )
-def test_a_malformed_code_gets_a_clear_message_and_is_no_try(anna_client, typed, message):
+def test_a_malformed_code_gets_a_clear_message_is_no_try_and_is_audited(
+    anna_client, typed, message, reason
+):
     send_address(anna_client)
     response = confirm(anna_client, typed)
     assert response.status_code == 400 and message in page(response)
     assert MailChallenge.objects.get().attempts == 0
+    event = AuditEvent.objects.get(action="email.code_failed")
+    assert event.details["reason"] == reason
 
 
 def test_an_expired_code_asks_for_a_new_one(anna_client):
