@@ -4,7 +4,7 @@ is confirmed; changing it (the old address is told) and removing it."""
 from __future__ import annotations
 
 from audit.service import record
-from enrollment import codechallenges
+from enrollment import codeflows
 from enrollment.models import Enrollment
 from enrollment.services import enrollment_for, remove_own_enrollment
 from identity.directory import DirectoryError, get_directory
@@ -53,7 +53,7 @@ def begin_mail_enrollment(*, request, user_guid: str, username: str, text: str) 
     """Check the typed address and send a code to it; nothing is saved as an
     enrolment yet. Raises AddressError, MailRateLimited."""
     address = check_address(request=request, user_guid=user_guid, username=username, text=text)
-    return codechallenges.begin_code_enrollment(
+    return codeflows.begin_code_enrollment(
         request,
         channel=CHANNEL,
         session_key=_SESSION_KEY,
@@ -65,7 +65,7 @@ def begin_mail_enrollment(*, request, user_guid: str, username: str, text: str) 
 
 def pending_enrollment_challenge(request, *, user_guid: str) -> MailChallenge | None:
     """The enrolment challenge this session is confirming, if any."""
-    return codechallenges.pending_code_enrollment(
+    return codeflows.pending_code_enrollment(
         request, channel=CHANNEL, session_key=_SESSION_KEY, user_guid=user_guid
     )
 
@@ -76,7 +76,7 @@ def confirm_mail_enrollment(
     """Check the code; when right, save (or replace) the user's E-postkod
     enrolment with the address encrypted and its keyed hash. Raises
     CodeError, MailRateLimited."""
-    return codechallenges.confirm_code_enrollment(
+    return codeflows.confirm_code_enrollment(
         request,
         channel=CHANNEL,
         session_key=_SESSION_KEY,

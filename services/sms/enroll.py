@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enrollment import codechallenges
+from enrollment import codeflows
 from enrollment.crypto import pii_hash
 from enrollment.models import Enrollment
 
@@ -18,7 +18,7 @@ def begin_sms_enrollment(
 ) -> SmsChallenge:
     """Send a code to the number the user wants to enrol; nothing is saved as
     an enrollment yet. Raises SmsRateLimited."""
-    return codechallenges.begin_code_enrollment(
+    return codeflows.begin_code_enrollment(
         request,
         channel=CHANNEL,
         session_key=_SESSION_KEY,
@@ -30,7 +30,7 @@ def begin_sms_enrollment(
 
 def pending_enrollment_challenge(request, *, user_guid: str) -> SmsChallenge | None:
     """The enrollment challenge this session is confirming, if any."""
-    return codechallenges.pending_code_enrollment(
+    return codeflows.pending_code_enrollment(
         request, channel=CHANNEL, session_key=_SESSION_KEY, user_guid=user_guid
     )
 
@@ -40,7 +40,7 @@ def confirm_sms_enrollment(
 ) -> Enrollment:
     """Check the code; when right, save (or replace) the user's Mobilkod
     enrollment with the number encrypted. Raises CodeError, SmsRateLimited."""
-    return codechallenges.confirm_code_enrollment(
+    return codeflows.confirm_code_enrollment(
         request,
         channel=CHANNEL,
         session_key=_SESSION_KEY,

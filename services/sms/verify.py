@@ -7,7 +7,7 @@ code passes: the pages never tell who exists or what they enrolled.
 
 from __future__ import annotations
 
-from enrollment import codechallenges, proofs
+from enrollment import codeflows, proofs
 
 from .challenges import CHANNEL
 from .limits import SmsRateLimited
@@ -19,7 +19,7 @@ _SESSION_KEY = "sms_verify_challenges"
 
 def _target(flow: proofs.ProofFlow) -> tuple[str | None, str]:
     """(the enrolled E.164 number or None, what the page shows)."""
-    return codechallenges.flow_target(flow, channel=CHANNEL, service_key=SmsService.key)
+    return codeflows.flow_target(flow, channel=CHANNEL, service_key=SmsService.key)
 
 
 def verify_display(flow: proofs.ProofFlow) -> str:
@@ -28,13 +28,13 @@ def verify_display(flow: proofs.ProofFlow) -> str:
 
 
 def flow_challenge(request, flow: proofs.ProofFlow) -> SmsChallenge | None:
-    return codechallenges.flow_challenge(request, flow, channel=CHANNEL, session_key=_SESSION_KEY)
+    return codeflows.flow_challenge(request, flow, channel=CHANNEL, session_key=_SESSION_KEY)
 
 
 def send_verify_code(*, request, flow: proofs.ProofFlow) -> SmsChallenge:
     """Send a code to the flow user's enrolled number (or a new one if a code
     was sent already). Raises SmsRateLimited, SmsCooldown."""
-    return codechallenges.send_flow_code(
+    return codeflows.send_flow_code(
         request, flow, channel=CHANNEL, session_key=_SESSION_KEY, to=_target(flow)[0]
     )
 
@@ -43,7 +43,7 @@ def prove_with_sms_code(*, request, flow: proofs.ProofFlow, code: str) -> SmsCha
     """Check the typed code; when right, mark Mobilkod proved in the flow. The
     lockout first and the try counted before comparing. Raises CodeError or
     SmsRateLimited (``locked_out`` when the account is)."""
-    return codechallenges.prove_flow_code(
+    return codeflows.prove_flow_code(
         request,
         flow,
         channel=CHANNEL,
