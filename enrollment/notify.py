@@ -86,8 +86,8 @@ def queue_enrollment_notices(
 
     ``replaced_value`` is the protected value a change replaced (e.g. the old
     encrypted phone number): the changed service's notice goes there, not to
-    the new value the change just proved. ``removed``: the service was removed
-    (the notice goes to the other services and the e-mail)."""
+    the new value the change just proved. ``removed``: the service was
+    removed; ``replaced_value`` is then the removed value, which is told too."""
     from . import tasks
 
     found = get_service(service)
@@ -122,11 +122,11 @@ def queue_enrollment_notices(
     enrolled = enrolled_keys(user_guid)
     for channel in all_services():
         if channel.key == service:
-            if replaced_value and not removed:
+            if replaced_value:
                 channel.queue_notice(
                     user_guid=user_guid,
                     text=text,
-                    kind="enrollment.changed",
+                    kind="enrollment.removed" if removed else "enrollment.changed",
                     replaced_value=replaced_value,
                 )
         elif channel.key in enrolled:

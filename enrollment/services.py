@@ -75,6 +75,26 @@ def remove_enrollment(*, request, enrollment: Enrollment, reason: str, actor: st
     enrollment.delete()
 
 
+@transaction.atomic
+def remove_own_enrollment(*, request, enrollment: Enrollment) -> None:
+    """The user removes one of their own services: audited, and told on every
+    channel (the AD mail, the other services and the removed value itself,
+    e.g. the private address), as a change is."""
+    from .notify import queue_enrollment_notices
+
+    removed_value = enrollment.protected_value
+    remove_enrollment(request=request, enrollment=enrollment, reason="user")
+    queue_enrollment_notices(
+        user_guid=enrollment.user_guid,
+        service=enrollment.service,
+        created=False,
+        removed=True,
+        ip=(client_ip(request) if request is not None else "") or "",
+        replaced_value=removed_value,
+        username=enrollment.username,
+    )
+
+
 def touch_enrollment(*, user_guid: str, service: str) -> None:
     Enrollment.objects.filter(user_guid=user_guid, service=service).update(
         last_used_at=timezone.now()

@@ -38,6 +38,7 @@ COUNTED_ACTIONS = (
     "enrollment.changed",
     "enrollment.removed",
     "sms.code_sent",
+    "email.code_sent",
     "reset.started",
     "reset.password_set",
     "reset.unlocked",

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "services.bankid",
     "services.totp",
     "services.passkey",
+    "services.mailcode",  # E-postkod (service key "email")
     "enrollment",
     "identity",
     "audit",
@@ -354,6 +355,10 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "passkey.prune_challenges",
             "schedule": crontab(hour=3, minute=47),
         },
+        "mailcode-prune-challenges": {
+            "task": "mailcode.prune_challenges",
+            "schedule": crontab(hour=3, minute=43),
+        },
     }
 )
 
@@ -403,6 +408,7 @@ _ENV_STR = [
     "WEBAUTHN_RP_ID",
     "WEBAUTHN_RP_NAME",
     "WEBAUTHN_ATTESTATION",
+    "MAILCODE_FROM_EMAIL",
 ]
 _ENV_INT = [
     "BANKID_ABANDON_SECONDS",
@@ -439,15 +445,28 @@ _ENV_INT = [
     "TOTP_ENROLL_SECONDS",
     "WEBAUTHN_CHALLENGE_SECONDS",
     "WEBAUTHN_MAX_KEYS",
+    "MAILCODE_CODE_LENGTH",
+    "MAILCODE_CODE_VALIDITY",
+    "MAILCODE_CODE_MAX_ATTEMPTS",
+    "MAILCODE_RESEND_COOLDOWN",
+    "MAILCODE_CHALLENGE_RETENTION",
+    "MAILCODE_GLOBAL_HOURLY_BUDGET",
+    "MAILCODE_SEND_RETRIES",
 ]
 _ENV_FLOAT = [
     "BANKID_COLLECT_INTERVAL",
     "SMS_TIMEOUT",
     "SMS_CONNECT_TIMEOUT",
     "SMS_RETRY_BACKOFF",
+    "MAILCODE_RETRY_BACKOFF",
 ]
 _ENV_BOOL = ["RESET_UNLOCKS_ACCOUNT", "PASSWORD_EXPIRY_REMINDER_SMS", "RESET_PRIVILEGED_ACCOUNTS"]
-_ENV_LIST = ["SMS_ALLOWED_COUNTRIES", "PASSWORD_FORBIDDEN_WORDS", "WEBAUTHN_ORIGINS"]
+_ENV_LIST = [
+    "SMS_ALLOWED_COUNTRIES",
+    "PASSWORD_FORBIDDEN_WORDS",
+    "WEBAUTHN_ORIGINS",
+    "MAILCODE_BLOCKED_DOMAINS",
+]
 for _name in _ENV_STR:
     if env_str(_name) is not None:
         globals()[_name] = env_str(_name)

@@ -1,274 +1,24 @@
-"""Services for one-time code challenges: ask for a code, send it again, check it.
-
-Each writes its own audit rows. A challenge is bound to its purpose, its user
-and the browser session that asked for it (``session_binding``).
+"""Mobilkod's code challenges: the core's code challenges
+(``enrollment.codechallenges``) with Mobilkod's model, settings, limits,
+messages and delivery. Ask for a code, send it again, check it.
 """
 
 from __future__ import annotations
 
-import hashlib
-import math
-import secrets
-import uuid
-from datetime import timedelta
-
-from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import get_language
-
-from audit.service import record
-from enrollment.crypto import decrypt, encrypt
+from enrollment.codechallenges import CodeChannel, Cooldown
 
 from . import conf, limits
-from .codes import CodeError, code_matches, hash_code, new_code, normalize_code
+from .codes import NAMESPACE, CodeError
 from .delivery import queue_delivery
 from .messages import message
-from .models import SendState, SmsChallenge
+from .models import SmsChallenge
 from .phone import mask
 
-_BINDING_KEY = "sms_binding"
 
-
-class SmsCooldown(Exception):
+class SmsCooldown(Cooldown):
     """A new code was asked for too soon after the last one."""
 
-    def __init__(self, seconds_left: int) -> None:
-        super().__init__(seconds_left)
-        self.seconds_left = seconds_left
-
-    @property
-    def message(self) -> str:
-        return message("cooldown", count=self.seconds_left)
-
-
-def session_binding(request) -> str:
-    """SHA-256 of a random token kept in this session (made on first use)."""
-    token = request.session.get(_BINDING_KEY)
-    if not token:
-        token = secrets.token_urlsafe(32)
-        request.session[_BINDING_KEY] = token
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _purpose_kind(purpose: str) -> str:
-    return purpose.split(":", 1)[0]
-
-
-def _new_code_on(challenge: SmsChallenge) -> str:
-    code = new_code()
-    now = timezone.now()
-    challenge.code_hash = hash_code(
-        challenge_id=str(challenge.pk), generation=challenge.generation, code=code
-    )
-    challenge.code_sent_at = now
-    challenge.expires_at = now + timedelta(seconds=conf.code_validity_seconds())
-    challenge.attempts = 0
-    challenge.used_at = None
-    challenge.send_state = SendState.QUEUED
-    challenge.send_permanent = False
-    challenge.send_error = ""
-    challenge.provider_id = ""
-    challenge.sent_at = None
-    return code
-
-
-def start_sms_challenge(
-    *,
-    request,
-    purpose: str,
-    user_guid: str,
-    username: str,
-    phone_e164: str | None,
-    decoy_name: str = "",
-) -> SmsChallenge:
-    """Make a code for ``purpose`` and queue it for ``phone_e164``.
-
-    A decoy's masked number is made from ``decoy_name`` (the name as typed),
-    else from ``username``.
-
-    With ``phone_e164=None`` (an unknown user, or one without Mobilkod, in a
-    proof flow) the challenge is a decoy: it behaves the same but sends
-    nothing and accepts no code. Raises SmsRateLimited.
-    """
-    decoy = not (user_guid and phone_e164)
-    limits.check_send(
-        request=request,
-        user_guid=user_guid,
-        username=username,
-        phone_e164=phone_e164 or "",
-        decoy=decoy,
-    )
-    challenge = SmsChallenge(
-        purpose=purpose,
-        user_guid=user_guid,
-        username=username[:256],
-        binding_hash=session_binding(request),
-        decoy=decoy,
-        phone_protected="" if decoy else encrypt(phone_e164),
-        display=decoy_mask(decoy_name or username) if decoy else mask(phone_e164),
-        language=(get_language() or "sv")[:8],
-    )
-    code = _new_code_on(challenge)
-    with transaction.atomic():
-        challenge.save()
-        _record_requested(request, challenge, resend=False)
-        queue_delivery(challenge, code)
-    return challenge
-
-
-def cooldown_left(challenge: SmsChallenge) -> int:
-    """Seconds before another code may be sent (0 after a failed send)."""
-    if challenge.failed:
-        return 0
-    elapsed = (timezone.now() - challenge.code_sent_at).total_seconds()
-    return max(0, math.ceil(conf.resend_cooldown_seconds() - elapsed))
-
-
-def resend_sms_code(*, request, challenge: SmsChallenge) -> SmsChallenge:
-    """Replace the challenge's code with a new one and queue it.
-    Raises SmsCooldown, SmsRateLimited."""
-    wait = cooldown_left(challenge)
-    if wait:
-        raise SmsCooldown(wait)
-    limits.check_send(
-        request=request,
-        user_guid=challenge.user_guid,
-        username=challenge.username,
-        phone_e164="" if challenge.decoy else decrypt(challenge.phone_protected),
-        decoy=challenge.decoy,
-    )
-    challenge.generation += 1
-    code = _new_code_on(challenge)
-    with transaction.atomic():
-        challenge.save()
-        _record_requested(request, challenge, resend=True)
-        queue_delivery(challenge, code)
-    return challenge
-
-
-def _record_requested(request, challenge: SmsChallenge, *, resend: bool) -> None:
-    details = {
-        "purpose": _purpose_kind(challenge.purpose),
-        "display": challenge.display,
-        "resend": resend,
-    }
-    if challenge.decoy:
-        details["decoy"] = True
-    record(
-        action="sms.code_requested",
-        result="info",
-        request=request,
-        subject=challenge.username,
-        subject_guid=challenge.user_guid,
-        details=details,
-    )
-
-
-def get_challenge(
-    request,
-    challenge_id,
-    *,
-    purpose: str | None,
-    user_guid: str | None,
-    for_update: bool = False,
-) -> SmsChallenge | None:
-    """The challenge with this id if it was made in this session (and for this
-    purpose and user, unless None is given); None otherwise: another session's
-    challenge is never found."""
-    try:
-        challenge_id = uuid.UUID(str(challenge_id))
-    except ValueError:
-        return None
-    queryset = SmsChallenge.objects.select_for_update() if for_update else SmsChallenge.objects
-    challenge = queryset.filter(pk=challenge_id, binding_hash=session_binding(request)).first()
-    if challenge is None:
-        return None
-    if purpose is not None and challenge.purpose != purpose:
-        return None
-    if user_guid is not None and challenge.user_guid != user_guid:
-        return None
-    return challenge
-
-
-def verify_sms_code(
-    *, request, challenge_id, purpose: str, user_guid: str, username: str = "", code: str
-) -> SmsChallenge:
-    """Accept the typed ``code`` for the challenge, once; return the challenge.
-
-    Raises CodeError: a malformed code (not counted as a try), or a wrong,
-    expired, used or unknown one (audited; wrong ones count toward the
-    limit of tries). Raises SmsRateLimited. Call it outside any transaction:
-    a wrong try must be saved even though an error is raised.
-    """
-    digits = normalize_code(code)
-    limits.check_verify(request=request, user_guid=user_guid, username=username)
-    now = timezone.now()
-    error: CodeError
-    with transaction.atomic():
-        challenge = get_challenge(
-            request, challenge_id, purpose=purpose, user_guid=user_guid, for_update=True
-        )
-        if challenge is None:
-            error = CodeError("code_not_found")
-        elif challenge.used_at is not None:
-            error = CodeError("code_used")
-        elif now >= challenge.expires_at:
-            error = CodeError("code_expired")
-        elif challenge.attempts >= conf.code_max_attempts():
-            error = CodeError("code_too_many")
-        elif not challenge.decoy and code_matches(
-            challenge_id=str(challenge.pk),
-            generation=challenge.generation,
-            code=digits,
-            code_hash=challenge.code_hash,
-        ):
-            challenge.used_at = now
-            challenge.save(update_fields=["used_at"])
-            record(
-                action="sms.code_verified",
-                result="success",
-                request=request,
-                subject=challenge.username,
-                subject_guid=challenge.user_guid,
-                details={"purpose": _purpose_kind(purpose), "display": challenge.display},
-            )
-            return challenge
-        else:
-            challenge.attempts += 1
-            challenge.save(update_fields=["attempts"])
-            left = conf.code_max_attempts() - challenge.attempts
-            error = CodeError("code_wrong", count=left) if left > 0 else CodeError("code_too_many")
-            error.compared = True  # a guess at a real code (or a decoy's)
-        details = {"purpose": _purpose_kind(purpose), "reason": error.code}
-        if challenge is not None:
-            details |= {"display": challenge.display, "attempts": challenge.attempts}
-        record(
-            action="sms.code_failed",
-            result="failure",
-            request=request,
-            subject=challenge.username if challenge else username,
-            subject_guid=user_guid,
-            details=details,
-        )
-    raise error
-
-
-def status_of(challenge: SmsChallenge) -> dict:
-    """What the confirm page shows about sending, also served as JSON."""
-    if challenge.failed:
-        key = "send_failed_permanent" if challenge.send_permanent else "send_failed_temporary"
-        level = "error"
-    elif challenge.pending:
-        key, level = "send_queued", "info"
-    else:
-        key, level = "send_sent", "info"
-    return {
-        "state": challenge.send_state,
-        "permanent": challenge.send_permanent,
-        "level": level,
-        "message": message(key, phone=challenge.display),
-        "resend_in": cooldown_left(challenge),
-    }
+    message_for = staticmethod(message)
 
 
 def decoy_mask(username: str) -> str:
@@ -283,11 +33,73 @@ def decoy_mask(username: str) -> str:
     return f"+46 7{second}*** **{int(digest[2:6], 16) % 100:02d}"
 
 
-def prune_sms_challenges(*, older_than_seconds: int | None = None) -> int:
-    """Delete challenges created longer ago than the retention; returns how many."""
-    seconds = (
-        conf.challenge_retention_seconds() if older_than_seconds is None else older_than_seconds
+CHANNEL = CodeChannel(
+    prefix="sms",
+    model=SmsChallenge,
+    namespace=NAMESPACE,
+    binding_key="sms_binding",
+    conf=conf,
+    error=CodeError,
+    cooldown_error=SmsCooldown,
+    limits=limits,
+    destination_arg="phone_e164",
+    queue_delivery=queue_delivery,
+    mask=mask,
+    decoy_mask=decoy_mask,
+    message=message,
+    status_param="phone",
+)
+
+
+def session_binding(request) -> str:
+    """SHA-256 of a random token kept in this session (made on first use)."""
+    return CHANNEL.session_binding(request)
+
+
+def start_sms_challenge(
+    *, request, purpose: str, user_guid: str, username: str, phone_e164: str | None
+) -> SmsChallenge:
+    """Make a code for ``purpose`` and queue it for ``phone_e164`` (None: a
+    decoy, which sends nothing and accepts no code). Raises SmsRateLimited."""
+    return CHANNEL.start(
+        request=request, purpose=purpose, user_guid=user_guid, username=username, to=phone_e164
     )
-    cutoff = timezone.now() - timedelta(seconds=seconds)
-    count, _ = SmsChallenge.objects.filter(created_at__lt=cutoff).delete()
-    return count
+
+
+def cooldown_left(challenge: SmsChallenge) -> int:
+    return CHANNEL.cooldown_left(challenge)
+
+
+def resend_sms_code(*, request, challenge: SmsChallenge) -> SmsChallenge:
+    """Replace the challenge's code and queue it. Raises SmsCooldown, SmsRateLimited."""
+    return CHANNEL.resend(request=request, challenge=challenge)
+
+
+def get_challenge(
+    request, challenge_id, *, purpose: str | None, user_guid: str | None, for_update=False
+) -> SmsChallenge | None:
+    return CHANNEL.get(
+        request, challenge_id, purpose=purpose, user_guid=user_guid, for_update=for_update
+    )
+
+
+def verify_sms_code(
+    *, request, challenge_id, purpose: str, user_guid: str, username: str = "", code: str
+) -> SmsChallenge:
+    """Accept the typed ``code`` for the challenge, once. Raises CodeError, SmsRateLimited."""
+    return CHANNEL.verify(
+        request=request,
+        challenge_id=challenge_id,
+        purpose=purpose,
+        user_guid=user_guid,
+        username=username,
+        code=code,
+    )
+
+
+def status_of(challenge: SmsChallenge) -> dict:
+    return CHANNEL.status_of(challenge)
+
+
+def prune_sms_challenges(*, older_than_seconds: int | None = None) -> int:
+    return CHANNEL.prune(older_than_seconds=older_than_seconds)

@@ -1,69 +1,48 @@
-"""One-time codes: generation, the keyed hash that is stored, and reading what was typed."""
+"""One-time codes of Mobilkod: the core's codes (``enrollment.onetime``) with
+Mobilkod's length, hashing key and messages."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
-import unicodedata
-
-from django.conf import settings
-from django.utils.crypto import constant_time_compare
+from enrollment import onetime
 
 from . import conf
 
+NAMESPACE = "sms-code"
 
-class CodeError(ValueError):
-    """A code that was not accepted; ``code`` keys the message (see messages.py),
-    ``params`` fill it in (e.g. the tries left). ``compared``: the typed code
-    was compared with the challenge's (a guess), not refused before that."""
 
-    compared = False
+def _message(code: str, **params) -> str:
+    from .messages import message
 
-    def __init__(self, code: str, **params) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
+    return message(code, **params)
 
-    @property
-    def message(self) -> str:
-        from .messages import message
 
-        return message(self.code, **self.params)
+class CodeError(onetime.CodeError):
+    """A code that was not accepted; ``code`` keys the message (see messages.py)."""
+
+    message_for = staticmethod(_message)
 
 
 def new_code() -> str:
     """A random code of ``SMS_CODE_LENGTH`` digits (leading zeros kept)."""
-    length = conf.code_length()
-    return f"{secrets.randbelow(10**length):0{length}d}"
-
-
-def _key() -> bytes:
-    return hashlib.sha256(f"sms-code:{settings.SECRET_KEY}".encode()).digest()
+    return onetime.new_code(conf.code_length())
 
 
 def hash_code(*, challenge_id: str, generation: int, code: str) -> str:
-    """HMAC-SHA256 of the code bound to one challenge and one generation of it:
-    the same digits sent for another challenge hash differently."""
-    message = f"{challenge_id}:{generation}:{code}".encode()
-    return hmac.new(_key(), message, hashlib.sha256).hexdigest()
+    return onetime.hash_code(
+        namespace=NAMESPACE, challenge_id=challenge_id, generation=generation, code=code
+    )
 
 
 def code_matches(*, challenge_id: str, generation: int, code: str, code_hash: str) -> bool:
-    expected = hash_code(challenge_id=challenge_id, generation=generation, code=code)
-    return constant_time_compare(expected, code_hash)
+    return onetime.code_matches(
+        namespace=NAMESPACE,
+        challenge_id=challenge_id,
+        generation=generation,
+        code=code,
+        code_hash=code_hash,
+    )
 
 
 def normalize_code(text: str) -> str:
-    """The digits of a typed code. Spaces (and dashes) between digits are
-    forgiven, full-width digits read as digits. Raises CodeError
-    (code_empty, code_format, code_length)."""
-    text = unicodedata.normalize("NFKC", text or "")
-    compact = "".join(ch for ch in text if not ch.isspace() and ch != "-")
-    if not compact:
-        raise CodeError("code_empty")
-    if not all(ch in "0123456789" for ch in compact):
-        raise CodeError("code_format")
-    if len(compact) != conf.code_length():
-        raise CodeError("code_length", count=conf.code_length())
-    return compact
+    """The digits of a typed code. Raises CodeError (code_empty, code_format, code_length)."""
+    return onetime.normalize_code(text, length=conf.code_length(), error=CodeError)

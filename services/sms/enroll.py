@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-
-from audit.service import record
-from enrollment.crypto import decrypt, pii_hash
+from enrollment import codeflows
+from enrollment.crypto import pii_hash
 from enrollment.models import Enrollment
-from enrollment.services import enrollment_for, save_enrollment
 
-from .challenges import get_challenge, start_sms_challenge, verify_sms_code
+from .challenges import CHANNEL
 from .models import SmsChallenge
 from .service import SmsService
 
-PURPOSE = "enroll"
 _SESSION_KEY = "sms_enroll_challenge"
 
 
@@ -22,21 +18,20 @@ def begin_sms_enrollment(
 ) -> SmsChallenge:
     """Send a code to the number the user wants to enrol; nothing is saved as
     an enrollment yet. Raises SmsRateLimited."""
-    challenge = start_sms_challenge(
-        request=request,
-        purpose=PURPOSE,
+    return codeflows.begin_code_enrollment(
+        request,
+        channel=CHANNEL,
+        session_key=_SESSION_KEY,
         user_guid=user_guid,
         username=username,
-        phone_e164=phone_e164,
+        to=phone_e164,
     )
-    request.session[_SESSION_KEY] = str(challenge.pk)
-    return challenge
 
 
 def pending_enrollment_challenge(request, *, user_guid: str) -> SmsChallenge | None:
     """The enrollment challenge this session is confirming, if any."""
-    return get_challenge(
-        request, request.session.get(_SESSION_KEY), purpose=PURPOSE, user_guid=user_guid
+    return codeflows.pending_code_enrollment(
+        request, channel=CHANNEL, session_key=_SESSION_KEY, user_guid=user_guid
     )
 
 
@@ -45,35 +40,14 @@ def confirm_sms_enrollment(
 ) -> Enrollment:
     """Check the code; when right, save (or replace) the user's Mobilkod
     enrollment with the number encrypted. Raises CodeError, SmsRateLimited."""
-    challenge = verify_sms_code(
-        request=request,
-        challenge_id=challenge_id,
-        purpose=PURPOSE,
+    return codeflows.confirm_code_enrollment(
+        request,
+        channel=CHANNEL,
+        session_key=_SESSION_KEY,
+        service_key=SmsService.key,
         user_guid=user_guid,
         username=username,
+        challenge_id=challenge_id,
         code=code,
+        value_hash=lambda phone: pii_hash(phone, purpose="phone"),
     )
-    previous = enrollment_for(user_guid=user_guid, service=SmsService.key)
-    with transaction.atomic():
-        enrollment = save_enrollment(
-            request=request,
-            user_guid=user_guid,
-            username=username,
-            service=SmsService.key,
-            display=challenge.display,
-            protected_value=challenge.phone_protected,
-            value_hash=pii_hash(decrypt(challenge.phone_protected), purpose="phone"),
-        )
-        record(
-            action="sms.enrolled",
-            result="success",
-            request=request,
-            subject=username,
-            subject_guid=user_guid,
-            details={
-                "display": challenge.display,
-                "previous": previous.display if previous else "",
-            },
-        )
-    request.session.pop(_SESSION_KEY, None)
-    return enrollment

@@ -7,43 +7,12 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from enrollment.forms import ErrorsDescribedMixin, OneTimeCodeForm, ShortEchoInput
+
 from . import conf
-from .codes import CodeError, normalize_code
+from .codes import normalize_code
 from .messages import message
 from .phone import MAX_INPUT_LENGTH, NORDIC, PhoneNumberError, calling_codes, country_choices, parse
-
-MAX_CODE_INPUT = 32
-
-
-class ShortEchoInput(forms.TextInput):
-    """Shows back at most a few dozen characters of what was posted: a pasted
-    20 kB body gets its error message, not a 20 kB page."""
-
-    def format_value(self, value):
-        value = super().format_value(value)
-        return value[:64] if value else value
-
-
-class ErrorsDescribedMixin:
-    """Points each invalid input's aria-describedby at its error message
-    (the templates give it the id ``<input id>-error``)."""
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                ids = widget.attrs.get("aria-describedby", "")
-                widget.attrs["aria-describedby"] = f"{ids} {self.auto_id % name}-error".strip()
-
-    def add_error(self, field, error) -> None:
-        super().add_error(field, error)
-        if field in self.fields:
-            widget = self.fields[field].widget
-            ids = widget.attrs.get("aria-describedby", "")
-            error_id = f"{self.auto_id % field}-error"
-            if error_id not in ids.split():
-                widget.attrs["aria-describedby"] = f"{ids} {error_id}".strip()
 
 
 def _grouped_countries() -> list:
@@ -102,42 +71,7 @@ class PhoneForm(ErrorsDescribedMixin, forms.Form):
         return data
 
 
-class CodeForm(ErrorsDescribedMixin, forms.Form):
-    code = forms.CharField(
-        label=_("Kod"), max_length=MAX_CODE_INPUT, strip=True, widget=ShortEchoInput
-    )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["code"]
-        field.error_messages = {
-            "required": message("code_empty"),
-            "max_length": message("code_length", count=conf.code_length()),
-        }
-        field.widget.attrs.update(
-            {
-                "autocomplete": "one-time-code",
-                "inputmode": "numeric",
-                "aria-describedby": "code-help",
-                "spellcheck": "false",
-            }
-        )
-
-    def clean_code(self) -> str:
-        try:
-            return normalize_code(self.cleaned_data["code"])
-        except CodeError as exc:
-            raise forms.ValidationError(exc.message, code=exc.code) from exc
-
-
-class CallerCodeForm(forms.Form):
-    code = forms.CharField(
-        label=_("Koden som den som ringer läser upp"),
-        max_length=12,
-        strip=True,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
-        error_messages={"required": _("Skriv koden som den som ringer läser upp.")},
-    )
-
-    def clean_code(self) -> str:
-        return "".join(self.cleaned_data["code"].split())
+class CodeForm(OneTimeCodeForm):
+    read_code = staticmethod(normalize_code)
+    message_for = staticmethod(message)
+    code_length = staticmethod(conf.code_length)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from identity.protection import LOCKED_OUT_MESSAGE
+from enrollment import codemessages
 
 ERROR_MESSAGES = {
     # Phone numbers (services.sms.phone)
@@ -34,20 +33,11 @@ ERROR_MESSAGES = {
     ),
     # One-time codes (services.sms.codes)
     "code_empty": _("Skriv in koden från sms:et."),
-    "code_format": _("Koden får bara innehålla siffror."),
-    "code_too_many": _("Du har skrivit fel kod för många gånger. Skicka en ny kod."),
-    "code_expired": _("Koden har gått ut. Skicka en ny kod."),
-    "code_used": _("Koden har redan använts. Skicka en ny kod om du behöver en."),
-    "code_not_found": _("Koden gäller inte längre. Skicka en ny kod."),
     "code_unsent": _("Koden kunde inte skickas. Skicka en ny kod."),
-    "rate_limited_send": _("Du har begärt för många koder. Vänta en stund och försök igen."),
-    "rate_limited_verify": _("För många försök. Vänta en stund och försök igen."),
-    "locked_out": LOCKED_OUT_MESSAGE,
     "sms_budget": _(
         "Det går inte att skicka sms just nu. Försök igen senare, eller använd en annan "
         "identitetstjänst."
     ),
-    "flow_expired": _("Din session har gått ut eller är ogiltig. Börja om från startsidan."),
     # Sending (the send state of a challenge)
     "send_queued": _("Koden skickas till %(phone)s. Kolla dina sms och skriv in koden nedan."),
     "send_sent": _("Koden skickades till %(phone)s. Kolla dina sms och skriv in koden nedan."),
@@ -63,33 +53,6 @@ ERROR_MESSAGES = {
 
 
 def message(code: str, **params) -> str:
-    """The translated message for ``code`` with ``%(name)s`` parameters filled in."""
-    if code == "code_length":
-        return (
-            ngettext(
-                "Koden ska vara %(count)d siffra.",
-                "Koden ska vara %(count)d siffror.",
-                params["count"],
-            )
-            % params
-        )
-    if code == "code_wrong":
-        return (
-            ngettext(
-                "Fel kod. Du har %(count)d försök kvar.",
-                "Fel kod. Du har %(count)d försök kvar.",
-                params["count"],
-            )
-            % params
-        )
-    if code == "cooldown":
-        return (
-            ngettext(
-                "Vänta %(count)d sekund innan du skickar koden igen.",
-                "Vänta %(count)d sekunder innan du skickar koden igen.",
-                params["count"],
-            )
-            % params
-        )
-    text = str(ERROR_MESSAGES.get(code, ERROR_MESSAGES["code_not_found"]))
-    return text % params if params else text
+    """The translated message for ``code`` (these, then the core's common
+    code messages) with ``%(name)s`` parameters filled in."""
+    return codemessages.message(code, ERROR_MESSAGES, **params)

@@ -2,57 +2,25 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from enrollment.models import CodeChallenge, SendState
 
-class SendState(models.TextChoices):
-    QUEUED = "queued", _("Köad")
-    SENDING = "sending", _("Skickas")
-    SENT = "sent", _("Skickad")
-    FAILED = "failed", _("Misslyckades")
+__all__ = ["SendState", "SmsChallenge"]
 
 
-class SmsChallenge(models.Model):
-    """One code sent (or being sent) to one phone for one purpose.
+class SmsChallenge(CodeChallenge):
+    """One code sent (or being sent) to one phone for one purpose
+    (``enrollment.models.CodeChallenge``)."""
 
-    Bound to its purpose ("enroll", or "flow:<proof flow id>"), to the
-    directory user and to the browser session that asked for it: a code is
-    only ever accepted where it was asked for. A resend replaces the code
-    (``generation`` + 1) and its expiry, and resets the wrong tries.
-    """
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    purpose = models.CharField(_("syfte"), max_length=64)
-    user_guid = models.CharField(_("användar-GUID"), max_length=36, blank=True, db_index=True)
-    username = models.CharField(_("användarnamn"), max_length=256, blank=True)
-    # SHA-256 of a random token in the session that asked for the code.
-    binding_hash = models.CharField(max_length=64)
-    # For an unknown user (or one without Mobilkod) in a proof flow: the pages
-    # look the same, but nothing is sent and no code is ever accepted.
-    decoy = models.BooleanField(default=False)
     # The E.164 number, encrypted with enrollment.crypto; "" for a decoy.
     phone_protected = models.TextField(blank=True)
     display = models.CharField(_("nummer (maskerat)"), max_length=32)
-    language = models.CharField(max_length=8, default="sv")
-    # HMAC-SHA256 of the code (services.sms.codes.hash_code); never the code.
-    code_hash = models.CharField(max_length=64)
-    generation = models.PositiveIntegerField(default=1)
-    attempts = models.PositiveSmallIntegerField(_("felaktiga försök"), default=0)
-    created_at = models.DateTimeField(_("skapad"), default=timezone.now)
-    code_sent_at = models.DateTimeField(_("kod begärd"), default=timezone.now)
-    expires_at = models.DateTimeField(_("går ut"))
-    used_at = models.DateTimeField(_("använd"), null=True, blank=True)
-    send_state = models.CharField(
-        _("sändning"), max_length=16, choices=SendState.choices, default=SendState.QUEUED
-    )
-    send_permanent = models.BooleanField(default=False)
-    send_error = models.CharField(max_length=32, blank=True)
     provider_id = models.CharField(max_length=128, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+
+    #: The field that holds where the code goes (enrollment.codechallenges).
+    destination_field = "phone_protected"
 
     class Meta:
         # The table kept its name when the model moved out of the enrollment app.
@@ -60,14 +28,3 @@ class SmsChallenge(models.Model):
         verbose_name = _("sms-kod")
         verbose_name_plural = _("sms-koder")
         indexes = [models.Index(fields=["created_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.purpose} {self.display} ({self.send_state})"
-
-    @property
-    def failed(self) -> bool:
-        return self.send_state == SendState.FAILED
-
-    @property
-    def pending(self) -> bool:
-        return self.send_state in (SendState.QUEUED, SendState.SENDING)

@@ -7,19 +7,9 @@ code passes: the pages never tell who exists or what they enrolled.
 
 from __future__ import annotations
 
-from enrollment import proofs
-from enrollment.crypto import decrypt
-from enrollment.services import enrollment_for, touch_enrollment
-from identity import protection
+from enrollment import codeflows, proofs
 
-from .challenges import (
-    decoy_mask,
-    get_challenge,
-    resend_sms_code,
-    start_sms_challenge,
-    verify_sms_code,
-)
-from .codes import CodeError
+from .challenges import CHANNEL
 from .limits import SmsRateLimited
 from .models import SmsChallenge
 from .service import SmsService
@@ -27,29 +17,9 @@ from .service import SmsService
 _SESSION_KEY = "sms_verify_challenges"
 
 
-def _purpose(flow: proofs.ProofFlow) -> str:
-    return f"flow:{flow.id}"
-
-
-def _decoy_name(flow: proofs.ProofFlow) -> str:
-    """The name a decoy's number is made from: the name as typed at the start,
-    not the account's own name. An account without Mobilkod typed by its
-    e-mail address must get the decoy an unknown address gets (the one of its
-    local part); the decoy of the account's name would tell that it exists."""
-    return flow.data.get("typed") or flow.username
-
-
 def _target(flow: proofs.ProofFlow) -> tuple[str | None, str]:
     """(the enrolled E.164 number or None, what the page shows)."""
-    enrollment = (
-        enrollment_for(user_guid=flow.user_guid, service=SmsService.key) if flow.user_guid else None
-    )
-    if enrollment is not None and enrollment.protected_value:
-        try:
-            return decrypt(enrollment.protected_value), enrollment.display
-        except ValueError:  # a key that was rotated away: treat as not enrolled
-            pass
-    return None, decoy_mask(_decoy_name(flow))
+    return codeflows.flow_target(flow, channel=CHANNEL, service_key=SmsService.key)
 
 
 def verify_display(flow: proofs.ProofFlow) -> str:
@@ -58,75 +28,27 @@ def verify_display(flow: proofs.ProofFlow) -> str:
 
 
 def flow_challenge(request, flow: proofs.ProofFlow) -> SmsChallenge | None:
-    challenge_id = (request.session.get(_SESSION_KEY) or {}).get(flow.id)
-    return get_challenge(request, challenge_id, purpose=_purpose(flow), user_guid=flow.user_guid)
+    return codeflows.flow_challenge(request, flow, channel=CHANNEL, session_key=_SESSION_KEY)
 
 
 def send_verify_code(*, request, flow: proofs.ProofFlow) -> SmsChallenge:
     """Send a code to the flow user's enrolled number (or a new one if a code
     was sent already). Raises SmsRateLimited, SmsCooldown."""
-    challenge = flow_challenge(request, flow)
-    if challenge is not None:
-        return resend_sms_code(request=request, challenge=challenge)
-    phone, _display = _target(flow)
-    challenge = start_sms_challenge(
-        request=request,
-        purpose=_purpose(flow),
-        user_guid=flow.user_guid,
-        username=flow.username,
-        phone_e164=phone,
-        decoy_name=_decoy_name(flow),
+    return codeflows.send_flow_code(
+        request, flow, channel=CHANNEL, session_key=_SESSION_KEY, to=_target(flow)[0]
     )
-    live = {k: v for k, v in (request.session.get(_SESSION_KEY) or {}).items() if k != flow.id}
-    live = {k: v for k, v in live.items() if proofs.get_flow(request, k) is not None}
-    live[flow.id] = str(challenge.pk)
-    request.session[_SESSION_KEY] = live
-    return challenge
 
 
 def prove_with_sms_code(*, request, flow: proofs.ProofFlow, code: str) -> SmsChallenge:
-    """Check the typed code; when right, mark Mobilkod proved in the flow.
-
-    The account's lockout is checked first and the try is counted on the
-    account before the code is compared (``identity.protection``): a wrong
-    code is a failed proof of the account whatever page comes next. Raises
-    CodeError or SmsRateLimited (``locked_out`` when the account is)."""
-    try:
-        attempt = protection.begin_proof(
-            request=request,
-            user_guid=flow.user_guid,
-            username=flow.username,
-            service=SmsService.key,
-            purpose=flow.purpose,
-        )
-    except protection.Refused as exc:
-        raise SmsRateLimited("locked_out", exc.scope) from None
-    challenge = flow_challenge(request, flow)
-    try:
-        challenge = verify_sms_code(
-            request=request,
-            challenge_id=challenge.pk if challenge else None,
-            purpose=_purpose(flow),
-            user_guid=flow.user_guid,
-            username=flow.username,
-            code=code,
-        )
-    except CodeError as exc:
-        if getattr(exc, "compared", False):
-            proofs.record_failure(request, flow)
-            protection.proof_failed(attempt, request=request, purpose=flow.purpose)
-        else:
-            # Not a try: nothing was compared (malformed, expired, used up,
-            # already used by this flow's own right answer in another tab).
-            protection.proof_passed(attempt)
-        raise
-    except SmsRateLimited:
-        protection.proof_passed(attempt)  # refused before any code was compared
-        raise
-    except BaseException:
-        protection.proof_passed(attempt)
-        raise
-    protection.proof_passed(attempt)
-    proofs.mark_proved(request, flow, SmsService.key)
-    touch_enrollment(user_guid=flow.user_guid, service=SmsService.key)
-    return challenge
+    """Check the typed code; when right, mark Mobilkod proved in the flow. The
+    lockout first and the try counted before comparing. Raises CodeError or
+    SmsRateLimited (``locked_out`` when the account is)."""
+    return codeflows.prove_flow_code(
+        request,
+        flow,
+        channel=CHANNEL,
+        session_key=_SESSION_KEY,
+        service_key=SmsService.key,
+        code=code,
+        refused=lambda exc: SmsRateLimited("locked_out", exc.scope),
+    )

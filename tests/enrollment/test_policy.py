@@ -20,7 +20,13 @@ HELPDESK_DN = "CN=Helpdesk,CN=Users,DC=demo,DC=local"
 
 
 def test_services_are_weighted_by_assurance_by_default():
-    assert {s.key: s.weight for s in all_services()} == {"sms": 1, "bankid": 2}
+    assert {s.key: s.weight for s in all_services()} == {
+        "sms": 1,
+        "bankid": 2,
+        "totp": 1,
+        "passkey": 2,
+        "email": 1,
+    }
     assert (conf.stars_to_reset(), conf.stars_full()) == (2, 3)
 
 

@@ -10,7 +10,8 @@ from django.conf import settings
 from portal.celery import app
 
 OURS = (
-    "portal", "helpdesk", "reset", "sms", "bankid", "passkey", "enrollment", "identity", "audit"
+    "portal", "helpdesk", "reset", "sms", "bankid", "passkey", "mailcode", "enrollment",
+    "identity", "audit",
 )  # fmt: skip
 
 

@@ -136,5 +136,5 @@ def test_the_installed_product_starts_without_the_development_tools(wheel, tmp_p
         capture_output=True,
         text=True,
     )
-    expected = "False ['sms', 'bankid', 'totp', 'passkey']"
+    expected = "False ['sms', 'bankid', 'totp', 'passkey', 'email']"
     assert shown.stdout.strip() == expected, shown.stderr[-2000:]

@@ -42,7 +42,7 @@ BANNER = """
   Helpdesk:  helpdesk / Demo-Helpdesk-2026!   admin site: http://127.0.0.1:{port}/admin/
   Admin:     admin / Demo-Admin-2026!
   BankID simulator phone page: http://127.0.0.1:{phone}/
-  SMS codes are printed here in the console.  Ctrl-C stops everything.
+  SMS codes and e-mail (E-postkod codes) are printed here in the console.  Ctrl-C stops everything.
   Password expiry: erik / Erik-Portal-2026! expires in 3 days; in another terminal:
     make demo-reminders   (manage.py send_password_expiry_reminders, printed here)
   Passkeys: open http://localhost:{port}/ instead (an IP address cannot hold one).

@@ -16,6 +16,8 @@ from django.db import transaction
 from enrollment.crypto import decrypt, is_current, pii_hash, reencrypt
 from enrollment.models import Enrollment
 from services.bankid.models import BankIDOrder
+from services.mailcode.address import address_hash
+from services.mailcode.models import MailChallenge
 from services.sms.models import SmsChallenge
 from services.totp.models import TotpKey
 
@@ -36,8 +38,27 @@ def _reencrypt_field(queryset, field: str) -> tuple[int, int]:
     return moved, unreadable
 
 
+def _rehash(service: str, rehash) -> int:
+    """Recompute the keyed hash of each enrolment of ``service`` from its
+    decrypted value with the newest PII_HASH_KEY; returns how many changed."""
+    rehashed = 0
+    for enrollment in Enrollment.objects.filter(service=service).exclude(protected_value=""):
+        try:
+            value = decrypt(enrollment.protected_value)
+        except ValueError:
+            continue
+        fresh = rehash(value)
+        if enrollment.value_hash != fresh:
+            Enrollment.objects.filter(pk=enrollment.pk).update(value_hash=fresh)
+            rehashed += 1
+    return rehashed
+
+
 class Command(BaseCommand):
-    help = "Re-encrypt phone numbers with the newest FIELD_ENCRYPTION_KEY and rehash what can be."
+    help = (
+        "Re-encrypt phone numbers and e-mail addresses with the newest "
+        "FIELD_ENCRYPTION_KEY and rehash what can be."
+    )
 
     def handle(self, *args, **options):
         unreadable_total = 0
@@ -45,23 +66,19 @@ class Command(BaseCommand):
             for label, queryset, field in (
                 ("enrollments", Enrollment.objects.all(), "protected_value"),
                 ("SMS challenges", SmsChallenge.objects.all(), "phone_protected"),
+                ("e-mail code challenges", MailChallenge.objects.all(), "address_protected"),
                 ("BankID orders", BankIDOrder.objects.all(), "qr_secret"),
                 ("authenticator app keys", TotpKey.objects.all(), "sealed"),
             ):
                 moved, unreadable = _reencrypt_field(queryset, field)
                 unreadable_total += unreadable
                 self.stdout.write(f"{label}: {moved} re-encrypted, {unreadable} unreadable")
-            rehashed = 0
-            for enrollment in Enrollment.objects.filter(service="sms").exclude(protected_value=""):
-                try:
-                    phone = decrypt(enrollment.protected_value)
-                except ValueError:
-                    continue
-                fresh = pii_hash(phone, purpose="phone")
-                if enrollment.value_hash != fresh:
-                    Enrollment.objects.filter(pk=enrollment.pk).update(value_hash=fresh)
-                    rehashed += 1
-            self.stdout.write(f"phone hashes: {rehashed} rehashed")
+            for service, what, rehash in (
+                ("sms", "phone", lambda phone: pii_hash(phone, purpose="phone")),
+                ("email", "e-mail address", address_hash),
+            ):
+                rehashed = _rehash(service, rehash)
+                self.stdout.write(f"{what} hashes: {rehashed} rehashed")
         bankid = Enrollment.objects.filter(service="bankid").count()
         self.stdout.write(
             f"BankID enrollments: {bankid} (a personnummer hash cannot be recomputed without "

@@ -9,6 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from enrollment import onetime
 from services.sms import codes as codes_module
 from services.sms.challenges import (
     SmsCooldown,
@@ -108,7 +109,7 @@ def test_the_hash_is_bound_to_the_challenge_and_its_generation():
 
 
 def test_only_a_hash_of_the_code_is_stored(start, monkeypatch):
-    monkeypatch.setattr(codes_module.secrets, "randbelow", lambda n: 480917)
+    monkeypatch.setattr(onetime.secrets, "randbelow", lambda n: 480917)
     request, challenge = start()
     assert last_code() == "480917"
     assert challenge.code_hash == hash_code(
@@ -288,7 +289,7 @@ def test_a_decoy_sends_nothing_looks_sent_and_accepts_no_code(start):
 
 
 def test_a_new_code_has_the_configured_length_with_leading_zeros(monkeypatch):
-    monkeypatch.setattr(codes_module.secrets, "randbelow", lambda n: 42)
+    monkeypatch.setattr(onetime.secrets, "randbelow", lambda n: 42)
     assert codes_module.new_code() == "000042"
     monkeypatch.undo()
     codes = {codes_module.new_code() for _ in range(200)}

@@ -122,7 +122,7 @@ def test_enrolling_sends_a_code_and_the_right_code_saves_the_number(anna_client,
     assert "Koden skickades till +46 70*** **12. Kolla dina sms och skriv in koden nedan." in html
     assert "Fyll i koden och tryck på bekräfta" in html
     assert ">Bekräfta</button>" in html and "Skicka koden igen" in html
-    assert 'autocomplete="one-time-code"' in html and "js/sms-status.js" in html
+    assert 'autocomplete="one-time-code"' in html and "js/code-status.js" in html
 
     response = confirm(anna_client, " ".join(last_code()[i : i + 3] for i in (0, 3)))
     assert response.status_code == 302 and response["Location"] == reverse("home")

@@ -1,9 +1,11 @@
-/* Mobilkod: while the code is still on its way, ask the server how sending went
-   and show it (e.g. that the SMS service failed). No inline script (CSP). */
+/* A one-time code page (Mobilkod, E-postkod): while the code is still on its
+   way, ask the server how sending went and show it (e.g. that the SMS service
+   or the mail server failed). The box has data-status-url and holds a
+   .status-text paragraph. No inline script (CSP). */
 (function () {
   "use strict";
-  var box = document.getElementById("sms-status");
-  var text = document.getElementById("sms-status-text");
+  var box = document.querySelector("[data-status-url]");
+  var text = box && box.querySelector(".status-text");
   if (!box || !text || !window.fetch) { return; }
   var url = box.getAttribute("data-status-url");
   var polls = 0;

@@ -1,0 +1,45 @@
+"""Checking a caller with E-postkod for the helpdesk (``MailCodeService.check_caller``):
+a code to the private address that the caller reads back, through the core's
+code caller check (``enrollment.codecaller``)."""
+
+from __future__ import annotations
+
+from enrollment.base import CallerCheck
+from enrollment.codecaller import PURPOSE, CodeCallerService, check_caller_with_code
+from enrollment.crypto import decrypt
+
+from . import challenges
+from .limits import MailRateLimited
+
+SERVICE = CodeCallerService(
+    method="email",
+    start=lambda request, user, enrollment: challenges.start_mail_challenge(
+        request=request,
+        purpose=PURPOSE,
+        user_guid=user.guid,
+        username=user.username,
+        address=decrypt(enrollment.protected_value),
+    ),
+    find=lambda request, challenge_id, user: challenges.get_challenge(
+        request, challenge_id, purpose=PURPOSE, user_guid=user.guid
+    ),
+    resend=lambda request, challenge: challenges.resend_mail_code(
+        request=request, challenge=challenge
+    ),
+    verify=lambda request, challenge, user, code: challenges.verify_mail_code(
+        request=request,
+        challenge_id=challenge.pk,
+        purpose=PURPOSE,
+        user_guid=user.guid,
+        username=user.username,
+        code=code,
+    ),
+    status_of=challenges.status_of,
+    refused=(MailRateLimited, challenges.MailCooldown),
+    template="helpdesk/verify_mailcode.html",
+)
+
+
+def check_caller(caller: CallerCheck):
+    """The helpdesk's check that the caller reads the private mailbox."""
+    return check_caller_with_code(caller, SERVICE)
