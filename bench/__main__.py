@@ -56,7 +56,14 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--only",
         action="append",
-        choices=["status_poll", "collect_capacity", "login", "reset"],
+        choices=[
+            "status_poll",
+            "collect_capacity",
+            "collect_profile",
+            "scale_out",
+            "login",
+            "reset",
+        ],
         help="run only these sections (repeatable; memory comes with status_poll)",
     )
     parser.add_argument(
@@ -130,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _sections(stack, args, wanted):
-    from . import collect_capacity, login, reset, status_poll
+    from . import collect_capacity, collect_profile, login, reset, status_poll
 
     sections = []
     if "status_poll" in wanted:
@@ -144,6 +151,8 @@ def _sections(stack, args, wanted):
         )
     if "collect_capacity" in wanted:
         sections.append(("collect_capacity", lambda: collect_capacity.run(stack, smoke=args.smoke)))
+    if "collect_profile" in wanted:
+        sections.append(("collect_profile", lambda: collect_profile.run(stack, smoke=args.smoke)))
     for name, module in (("login", login), ("reset", reset)):
         if name not in wanted:
             continue

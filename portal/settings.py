@@ -322,6 +322,11 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "bankid.expire_stale",
             "schedule": 60.0,
         },
+        # Restarts the batch collector's chain if it died with its worker.
+        "bankid-collector": {
+            "task": "bankid.collect_due",
+            "schedule": 5.0,
+        },
         "prune-throttles": {
             "task": "identity.prune_throttles",
             "schedule": crontab(minute=23),
@@ -403,11 +408,17 @@ _ENV_INT = [
     "PASSWORD_MAX_LENGTH",
     "PASSWORD_MIN_ZXCVBN_SCORE",
     "BANKID_POOL_SIZE",
+    "BANKID_COLLECT_BATCH",
+    "BANKID_COLLECT_THREADS",
+    "BANKID_COLLECTOR_SLOTS",
+    "BANKID_POLL_TOKEN_SECONDS",
     "LDAP_CONNECT_TIMEOUT",
     "LDAP_SERVER_BACKOFF_SECONDS",
 ]
 _ENV_FLOAT = [
     "BANKID_COLLECT_INTERVAL",
+    "BANKID_COLLECTOR_RUN_SECONDS",
+    "BANKID_COLLECTOR_IDLE_WAIT",
     "SMS_TIMEOUT",
     "SMS_CONNECT_TIMEOUT",
     "SMS_RETRY_BACKOFF",
