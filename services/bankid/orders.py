@@ -387,6 +387,29 @@ def seen_key(order_id) -> str:
     return f"bankid:seen:{order_id}"
 
 
+def token_polled_order(*, request, order_id, token: str) -> BankIDOrder | None:
+    """The order for a poll with the page's token (``poll.py``): no session,
+    no user, no database; one cache read. None when the token is not this
+    order's and this cookie's session's, or the snapshot cannot answer alone
+    (gone, or the order looks stalled: the session poll restarts it)."""
+    from .poll import check_poll_token
+
+    cookie = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not check_poll_token(token, order_id=order_id, session_key=cookie):
+        return None
+    found = read_snapshot(order_id)
+    data = found.get(_snapshot_key(order_id))
+    if data is None or data["session_key"] != cookie:
+        return None
+    last = last_collected(data, found, order_id)
+    if data["status"] == Status.PENDING and time.time() - last >= stall_seconds():
+        return None
+    order = BankIDOrder(id=order_id, **data)
+    order.last_collect_at = last
+    order.last_poll_mark = found.get(poll_key(order_id))
+    return order
+
+
 def read_snapshot(order_id) -> dict:
     """The order's snapshot, its page-open mark and when it was last
     collected, in one cache read."""
