@@ -110,9 +110,7 @@ def qr_image(state: dict) -> str:
     return qr_svg(state["qr"], label=str(QR_LABEL)) if state.get("qr") else ""
 
 
-def order_state(
-    order: BankIDOrder, request, *, mode: str = "", session_less: bool = False
-) -> dict:
+def order_state(order: BankIDOrder, request, *, mode: str = "", session_less: bool = False) -> dict:
     """The JSON for one poll. Reads the order; writes nothing but a cache key
     (and, once, the proof into the session).
 
