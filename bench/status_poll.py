@@ -36,6 +36,7 @@ def _make_sessions(count: int) -> list[dict]:
 
     from services.bankid.models import BankIDOrder
     from services.bankid.orders import start_order
+    from services.bankid.poll import make_poll_token
 
     user_model = get_user_model()
     factory = RequestFactory()
@@ -57,11 +58,14 @@ def _make_sessions(count: int) -> list[dict]:
             username=user.username,
             visible_text="Inloggning till Självserviceportalen",
         )
+        token = make_poll_token(order_id=order.pk, session_key=key)
         sessions.append(
             {
                 "session": key,
                 "order": str(order.pk),
-                "path": f"/bankid/order/{order.pk}/status",
+                # What the order page's script polls: with the page's poll token.
+                "path": f"/bankid/order/{order.pk}/status?mode=qr&t={token}",
+                "session_path": f"/bankid/order/{order.pk}/status?mode=qr",
             }
         )
     return sessions
@@ -97,6 +101,12 @@ def _single_poll_queries(sessions: list[dict], polls: int) -> dict:
 
 
 WEB_APPLICATION_NAME = "bench-web"
+
+
+def _forget_snapshot(order_id: str) -> None:
+    from django.core.cache import cache
+
+    cache.delete_many([f"bankid:order:{order_id}", f"bankid:seen:{order_id}"])
 
 
 def _count_web_writes(on: bool) -> None:
@@ -265,8 +275,11 @@ def run(stack, *, smoke: bool, web_workers: int, tool: str = "auto") -> tuple[di
         # looks stalled) shows up in the count, so a 0 above means 0.
         control = sessions[0]
         BankIDOrder.objects.filter(pk=control["order"]).update(last_collect_at=0)
+        _forget_snapshot(control["order"])  # the session poll reads the row, sees it stalled
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        conn.request("GET", control["path"], headers={"Cookie": f"sessionid={control['session']}"})
+        conn.request(
+            "GET", control["session_path"], headers={"Cookie": f"sessionid={control['session']}"}
+        )
         conn.getresponse().read()
         conn.close()
         control_seen = sum(_web_writes().values()) - sum(after.values())

@@ -207,8 +207,10 @@ def lease_seconds() -> int:
     return int(collect_interval() * 2 + 2)
 
 
-def start_collector(*, slot: int = 0, countdown: float = 0.0) -> bool:
-    """Queue a run for ``slot`` unless one holds it. True when one was queued.
+def start_collector(*, slot: int = 0, countdown: float = 0.0, force: bool = False) -> bool:
+    """Queue a run for ``slot`` unless one holds it (``force``: take the slot
+    over anyway: an order has stalled, so its holder is not collecting; if it
+    still lives, it sees the new holder and stops). True when one was queued.
     Inline tasks (the tests without a worker) never start one: they drive
     ``collect_once`` themselves."""
     from .tasks import collect_due
@@ -217,15 +219,18 @@ def start_collector(*, slot: int = 0, countdown: float = 0.0) -> bool:
     if app.conf.task_always_eager:
         return False
     run = secrets.token_hex(8)
-    if not cache.add(_slot_key(slot), run, timeout=lease_seconds() + int(countdown)):
+    timeout = lease_seconds() + int(countdown)
+    if force:
+        cache.set(_slot_key(slot), run, timeout=timeout)
+    elif not cache.add(_slot_key(slot), run, timeout=timeout):
         return False
     collect_due.apply_async((slot, run), countdown=max(0.0, countdown))
     return True
 
 
-def ensure_collector(*, countdown: float = 0.0) -> None:
+def ensure_collector(*, countdown: float = 0.0, force: bool = False) -> None:
     """Slot 0 runs (after this transaction commits)."""
-    transaction.on_commit(lambda: start_collector(slot=0, countdown=countdown))
+    transaction.on_commit(lambda: start_collector(slot=0, countdown=countdown, force=force))
 
 
 def run_collector(*, slot: int, run: str) -> str:

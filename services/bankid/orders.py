@@ -457,7 +457,7 @@ def kick_if_stalled(order: BankIDOrder) -> bool:
         ).update(collect_token=token, last_collect_at=now, next_collect_at=now)
         if swapped:
             logger.warning("bankid order %s: collect chain stalled, restarted", order.pk)
-            ensure_collector()
+            ensure_collector(force=True)
             republish(order.pk)
     return bool(swapped)
 
