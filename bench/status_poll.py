@@ -103,6 +103,55 @@ def _single_poll_queries(sessions: list[dict], polls: int) -> dict:
 WEB_APPLICATION_NAME = "bench-web"
 
 
+def _in_process_cpu(sessions: list[dict], size: int, requests: int) -> dict:
+    """CPU time per request through Django's WSGI handler in this process (no
+    gunicorn, no sockets to the client): the token poll, the session poll and
+    the baseline, in alternating rounds. Load-robust where req/s is not."""
+    import io
+    import time
+
+    from django.core.handlers.wsgi import WSGIHandler
+
+    handler = WSGIHandler()
+
+    def call(path: str, session: str) -> None:
+        path, _q, query = path.partition("?")
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "80",
+            "HTTP_HOST": "127.0.0.1",
+            "HTTP_COOKIE": f"sessionid={session}",
+            "HTTP_USER_AGENT": "Mozilla/5.0 (X11; Linux x86_64) bench",
+            "wsgi.input": io.BytesIO(b""),
+            "wsgi.url_scheme": "http",
+        }
+        b"".join(handler(environ, lambda *_a: None))
+
+    targets = {
+        "token_poll": [(s["path"], s["session"]) for s in sessions],
+        "session_poll": [(s["session_path"], s["session"]) for s in sessions],
+        "baseline": [(f"/bench/baseline/{size}", s["session"]) for s in sessions],
+    }
+    cpu: dict[str, list[float]] = {k: [] for k in targets}
+    for _round in range(3):
+        for name, items in targets.items():
+            for n in range(50):
+                call(*items[n % len(items)])
+            start = time.process_time()
+            for n in range(requests):
+                call(*items[n % len(items)])
+            cpu[name].append((time.process_time() - start) / requests * 1e6)
+    result = {k: round(statistics.median(v), 1) for k, v in cpu.items()}
+    return {
+        "cpu_us_per_request": result,
+        "requests_per_round": requests,
+        "ratio_baseline_over_token_poll": round(result["baseline"] / result["token_poll"], 3),
+    }
+
+
 def _forget_snapshot(order_id: str) -> None:
     from django.core.cache import cache
 
@@ -223,6 +272,7 @@ def run(stack, *, smoke: bool, web_workers: int, tool: str = "auto") -> tuple[di
         if not sample.get("qr"):
             raise RuntimeError(f"the order is not showing a QR code: {sample}")
         queries = _single_poll_queries(sessions, 3 if smoke else 10)
+        in_process = _in_process_cpu(sessions, size, 50 if smoke else 1000)
 
         product = [(s["path"], f"sessionid={s['session']}") for s in sessions]
         what_if = [
@@ -337,6 +387,7 @@ def run(stack, *, smoke: bool, web_workers: int, tool: str = "auto") -> tuple[di
             "note": "bench-only view: the same order_state, the QR sent as its ~110-character "
             "payload instead of an SVG drawn on the server (not what the product does)",
         },
+        "in_process": in_process,
         "round_ratios": [
             round(p.rps / b.rps, 3) if b.rps else None
             for p, b in zip(product_runs, baseline_runs, strict=False)

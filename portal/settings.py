@@ -115,6 +115,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 _cache_url = env_str("CACHE_URL", "")
 if _cache_url:
     CACHES = {"default": environ.Env.cache_url_config(_cache_url)}
+    if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        # The same, without a new client object per cache call (portal/cache.py).
+        CACHES["default"]["BACKEND"] = "portal.cache.RedisCache"
 else:
     # No cache server: a table in the database is shared by web and worker.
     CACHES = {

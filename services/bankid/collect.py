@@ -151,7 +151,7 @@ def complete_order(order: BankIDOrder, completion: CompletionData) -> None:
     held = BankIDOrder.objects.select_for_update().filter(
         pk=order.pk, status=Status.PENDING, collect_token=order.collect_token
     )
-    if not held.exists():
+    if not list(held.values_list("pk", flat=True)):
         return  # another collect of this order got there first
     pnr = completion.user.personal_number
     person_hash = hash_personal_number(pnr)

@@ -18,6 +18,7 @@ import secrets
 import time
 import uuid
 from functools import lru_cache
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.cache import cache
@@ -387,7 +388,7 @@ def seen_key(order_id) -> str:
     return f"bankid:seen:{order_id}"
 
 
-def token_polled_order(*, request, order_id, token: str) -> BankIDOrder | None:
+def token_polled_order(*, request, order_id, token: str) -> OrderSnapshot | None:
     """The order for a poll with the page's token (``poll.py``): no session,
     no user, no database; one cache read. None when the token is not this
     order's and this cookie's session's, or the snapshot cannot answer alone
@@ -404,10 +405,20 @@ def token_polled_order(*, request, order_id, token: str) -> BankIDOrder | None:
     last = last_collected(data, found, order_id)
     if data["status"] == Status.PENDING and time.time() - last >= stall_seconds():
         return None
-    order = BankIDOrder(id=order_id, **data)
+    order = OrderSnapshot(id=order_id, pk=order_id, **data)
     order.last_collect_at = last
     order.last_poll_mark = found.get(poll_key(order_id))
     return order
+
+
+class OrderSnapshot(SimpleNamespace):
+    """An order as its snapshot has it, read-only, for the token poll
+    (``status.order_state`` reads only fields): building a model instance
+    was a tenth of the poll."""
+
+    @property
+    def is_final(self) -> bool:
+        return self.status != Status.PENDING
 
 
 def read_snapshot(order_id) -> dict:

@@ -10,9 +10,11 @@ def collect_due(slot: int = 0, run: str = "") -> str:
     """One run of the batch collector (``collector.run_collector``); beat
     sends one without arguments every few seconds: it starts slot 0's chain if
     none holds it (a chain that died with its worker)."""
-    from .collector import run_collector, start_collector
+    from .collector import next_due, run_collector, start_collector
 
     if not run:
+        if next_due() is None:
+            return "nothing pending"
         start_collector(slot=0)
         return "ensured"
     return run_collector(slot=slot, run=run)
