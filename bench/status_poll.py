@@ -104,15 +104,18 @@ WEB_APPLICATION_NAME = "bench-web"
 
 
 def _in_process_cpu(sessions: list[dict], size: int, requests: int) -> dict:
-    """CPU time per request through Django's WSGI handler in this process (no
-    gunicorn, no sockets to the client): the token poll, the session poll and
-    the baseline, in alternating rounds. Load-robust where req/s is not."""
+    """CPU time per request through the portal's WSGI application in this
+    process (no gunicorn, no sockets to the client): the token poll (answered
+    before Django, portal/pollpath.py), the session poll and the baseline (both
+    Django), in alternating rounds. Load-robust where req/s is not."""
     import io
     import time
 
     from django.core.handlers.wsgi import WSGIHandler
 
-    handler = WSGIHandler()
+    from portal.pollpath import TokenPollShortcut
+
+    handler = TokenPollShortcut(WSGIHandler())  # what portal.wsgi serves
 
     def call(path: str, session: str) -> None:
         path, _q, query = path.partition("?")
