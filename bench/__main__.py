@@ -2,6 +2,8 @@
 
 1. status poll: /bankid/order/<uuid>/status under gunicorn vs a same-size JSON view
 2. collect capacity: pending BankID orders one worker keeps on the 2 s cadence
+   (with ``collect_profile``: where one collect's CPU goes, and ``scale_out``:
+   2 and 4 worker processes sharing 4,000 and 8,000 orders)
 3. login: POST /login/ vs a bare LDAPS bind + search against the same DC
 4. reset: the password POST after the last proof vs a bare unicodePwd modify
 5. memory: RSS of a web and a worker process under the status-poll load
@@ -11,7 +13,8 @@ queue and cache prefix of its own, removed at the end), a Samba AD DC
 provisioned for the run and the BankID simulator. The machine is shared, so
 each result is a ratio against a baseline measured in the same run.
 
-``--smoke`` runs every section with tiny counts (CI runs it so that the bench
+``--only SECTION`` (repeatable) runs that section alone. ``--smoke`` runs
+every section with tiny counts (CI runs it so that the bench
 keeps working; it asserts nothing about speed). Results go to
 ``bench/results/latest.json`` (``--output`` elsewhere; smoke runs default to
 ``bench/results/smoke.tmp``).
@@ -56,7 +59,14 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--only",
         action="append",
-        choices=["status_poll", "collect_capacity", "login", "reset"],
+        choices=[
+            "status_poll",
+            "collect_capacity",
+            "collect_profile",
+            "scale_out",
+            "login",
+            "reset",
+        ],
         help="run only these sections (repeatable; memory comes with status_poll)",
     )
     parser.add_argument(
@@ -77,7 +87,10 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
     output = args.output or RESULTS / ("smoke.tmp" if args.smoke else "latest.json")
-    wanted = set(args.only or ["status_poll", "collect_capacity", "login", "reset"])
+    wanted = set(
+        args.only
+        or ["status_poll", "collect_capacity", "collect_profile", "scale_out", "login", "reset"]
+    )
     started = time.monotonic()
     results: dict = {
         "schema": 1,
@@ -130,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _sections(stack, args, wanted):
-    from . import collect_capacity, login, reset, status_poll
+    from . import collect_capacity, collect_profile, login, reset, scale_out, status_poll
 
     sections = []
     if "status_poll" in wanted:
@@ -144,6 +157,10 @@ def _sections(stack, args, wanted):
         )
     if "collect_capacity" in wanted:
         sections.append(("collect_capacity", lambda: collect_capacity.run(stack, smoke=args.smoke)))
+    if "collect_profile" in wanted:
+        sections.append(("collect_profile", lambda: collect_profile.run(stack, smoke=args.smoke)))
+    if "scale_out" in wanted:
+        sections.append(("scale_out", lambda: scale_out.run(stack, smoke=args.smoke)))
     for name, module in (("login", login), ("reset", reset)):
         if name not in wanted:
             continue

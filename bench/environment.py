@@ -305,10 +305,12 @@ class Stack:
             time.sleep(0.2)
         return web, port
 
-    def start_worker(self) -> procs.Managed:
+    def start_worker(self, *, concurrency: int | None = None) -> procs.Managed:
         """``celery -A portal worker --loglevel INFO`` as in docker-compose.yml
-        (default pool and concurrency), on this run's queue. Gossip, mingle and
-        heartbeat are off: the Redis is shared with other runs' workers."""
+        (default pool and concurrency, or ``concurrency`` pool processes), on
+        this run's queue. Gossip, mingle and heartbeat are off: the Redis is
+        shared with other runs' workers."""
+        extra = ["--concurrency", str(concurrency)] if concurrency else []
         worker = procs.Managed(
             "celery-worker",
             [
@@ -323,6 +325,7 @@ class Stack:
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",
+                *extra,
             ],
             env=self.env,
             cwd=ROOT,

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-SECTIONS = ("status_poll", "collect_capacity", "login", "reset", "memory")
+SECTIONS = (
+    "status_poll",
+    "collect_capacity",
+    "collect_profile",
+    "scale_out",
+    "login",
+    "reset",
+    "memory",
+)
 
 
 def _met(section: dict) -> str:
@@ -52,17 +60,37 @@ def summary_rows(results: dict) -> list[list[str]]:
             if failed and failed.get("lag_p99") is not None
             else ""
         )
-        inproc = c.get("in_process_collect_once", {})
+        inproc = c.get("in_process_collect_batch") or c.get("in_process_collect_once", {})
         rows.append(
             [
                 "collect capacity (orders/worker, 2 s cadence)",
                 f"{c['capacity_orders']:,} orders at p99 lag < 0.5 s{failing}",
                 f"worker {_fmt(c.get('worker_cpu_ms_per_collect'), ' ms', 2)} CPU/collect "
                 f"= {_fmt(c.get('orders_per_worker_core'))} orders per core "
-                f"(collect_once alone {_fmt(inproc.get('cpu_ms_per_collect'), ' ms', 2)})",
+                f"(collect_batch alone {_fmt(inproc.get('cpu_ms_per_collect'), ' ms', 2)})",
                 "-",
                 ">= 2,000 orders or <= 1 ms CPU/collect",
                 _met(c),
+            ]
+        )
+    so = results.get("scale_out", {})
+    if so.get("skipped"):
+        rows.append(["scale-out", "-", "-", "-", "<= 1 ms CPU/collect", _met(so)])
+    else:
+        cells = [
+            f"{s['workers']}w/{s['orders']:,}: {s['collects_per_s']:,.0f}/s "
+            f"(want {s['expected_per_s']:,.0f}), {s['worker_cpu_ms_per_collect']:.2f} ms"
+            + ("" if s["ok"] else f" [{s['limited_by'].split(' (')[0]}]")
+            for s in so.get("steps", [])
+        ]
+        rows.append(
+            [
+                "scale-out (workers/orders: collects/s, CPU/collect)",
+                "; ".join(cells),
+                "-",
+                "-",
+                "<= 1 ms CPU/collect",
+                _met(so),
             ]
         )
     lg = results.get("login", {})

@@ -36,6 +36,7 @@ def _make_sessions(count: int) -> list[dict]:
 
     from services.bankid.models import BankIDOrder
     from services.bankid.orders import start_order
+    from services.bankid.poll import make_poll_token
 
     user_model = get_user_model()
     factory = RequestFactory()
@@ -57,11 +58,14 @@ def _make_sessions(count: int) -> list[dict]:
             username=user.username,
             visible_text="Inloggning till Självserviceportalen",
         )
+        token = make_poll_token(order_id=order.pk, session_key=key)
         sessions.append(
             {
                 "session": key,
                 "order": str(order.pk),
-                "path": f"/bankid/order/{order.pk}/status",
+                # What the order page's script polls: with the page's poll token.
+                "path": f"/bankid/order/{order.pk}/status?mode=qr&t={token}",
+                "session_path": f"/bankid/order/{order.pk}/status?mode=qr",
             }
         )
     return sessions
@@ -97,6 +101,64 @@ def _single_poll_queries(sessions: list[dict], polls: int) -> dict:
 
 
 WEB_APPLICATION_NAME = "bench-web"
+
+
+def _in_process_cpu(sessions: list[dict], size: int, requests: int) -> dict:
+    """CPU time per request through the portal's WSGI application in this
+    process (no gunicorn, no sockets to the client): the token poll (answered
+    before Django, portal/pollpath.py), the session poll and the baseline (both
+    Django), in alternating rounds. Load-robust where req/s is not."""
+    import io
+    import time
+
+    from django.core.handlers.wsgi import WSGIHandler
+
+    from portal.pollpath import TokenPollShortcut
+
+    handler = TokenPollShortcut(WSGIHandler())  # what portal.wsgi serves
+
+    def call(path: str, session: str) -> None:
+        path, _q, query = path.partition("?")
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "80",
+            "HTTP_HOST": "127.0.0.1",
+            "HTTP_COOKIE": f"sessionid={session}",
+            "HTTP_USER_AGENT": "Mozilla/5.0 (X11; Linux x86_64) bench",
+            "wsgi.input": io.BytesIO(b""),
+            "wsgi.url_scheme": "http",
+        }
+        b"".join(handler(environ, lambda *_a: None))
+
+    targets = {
+        "token_poll": [(s["path"], s["session"]) for s in sessions],
+        "session_poll": [(s["session_path"], s["session"]) for s in sessions],
+        "baseline": [(f"/bench/baseline/{size}", s["session"]) for s in sessions],
+    }
+    cpu: dict[str, list[float]] = {k: [] for k in targets}
+    for _round in range(3):
+        for name, items in targets.items():
+            for n in range(50):
+                call(*items[n % len(items)])
+            start = time.process_time()
+            for n in range(requests):
+                call(*items[n % len(items)])
+            cpu[name].append((time.process_time() - start) / requests * 1e6)
+    result = {k: round(statistics.median(v), 1) for k, v in cpu.items()}
+    return {
+        "cpu_us_per_request": result,
+        "requests_per_round": requests,
+        "ratio_baseline_over_token_poll": round(result["baseline"] / result["token_poll"], 3),
+    }
+
+
+def _forget_snapshot(order_id: str) -> None:
+    from django.core.cache import cache
+
+    cache.delete_many([f"bankid:order:{order_id}", f"bankid:seen:{order_id}"])
 
 
 def _count_web_writes(on: bool) -> None:
@@ -213,6 +275,7 @@ def run(stack, *, smoke: bool, web_workers: int, tool: str = "auto") -> tuple[di
         if not sample.get("qr"):
             raise RuntimeError(f"the order is not showing a QR code: {sample}")
         queries = _single_poll_queries(sessions, 3 if smoke else 10)
+        in_process = _in_process_cpu(sessions, size, 50 if smoke else 1000)
 
         product = [(s["path"], f"sessionid={s['session']}") for s in sessions]
         what_if = [
@@ -265,8 +328,11 @@ def run(stack, *, smoke: bool, web_workers: int, tool: str = "auto") -> tuple[di
         # looks stalled) shows up in the count, so a 0 above means 0.
         control = sessions[0]
         BankIDOrder.objects.filter(pk=control["order"]).update(last_collect_at=0)
+        _forget_snapshot(control["order"])  # the session poll reads the row, sees it stalled
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        conn.request("GET", control["path"], headers={"Cookie": f"sessionid={control['session']}"})
+        conn.request(
+            "GET", control["session_path"], headers={"Cookie": f"sessionid={control['session']}"}
+        )
         conn.getresponse().read()
         conn.close()
         control_seen = sum(_web_writes().values()) - sum(after.values())
@@ -324,6 +390,7 @@ def run(stack, *, smoke: bool, web_workers: int, tool: str = "auto") -> tuple[di
             "note": "bench-only view: the same order_state, the QR sent as its ~110-character "
             "payload instead of an SVG drawn on the server (not what the product does)",
         },
+        "in_process": in_process,
         "round_ratios": [
             round(p.rps / b.rps, 3) if b.rps else None
             for p, b in zip(product_runs, baseline_runs, strict=False)

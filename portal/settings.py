@@ -119,6 +119,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 _cache_url = env_str("CACHE_URL", "")
 if _cache_url:
     CACHES = {"default": environ.Env.cache_url_config(_cache_url)}
+    if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        # The same, without a new client object per cache call (portal/cache.py).
+        CACHES["default"]["BACKEND"] = "portal.cache.RedisCache"
 else:
     # No cache server: a table in the database is shared by web and worker.
     CACHES = {
@@ -335,6 +338,11 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "bankid.expire_stale",
             "schedule": 60.0,
         },
+        # Restarts the batch collector's chain if it died with its worker.
+        "bankid-collector": {
+            "task": "bankid.collect_due",
+            "schedule": 5.0,
+        },
         "prune-throttles": {
             "task": "identity.prune_throttles",
             "schedule": crontab(minute=23),
@@ -436,6 +444,10 @@ _ENV_INT = [
     "PASSWORD_MAX_LENGTH",
     "PASSWORD_MIN_ZXCVBN_SCORE",
     "BANKID_POOL_SIZE",
+    "BANKID_COLLECT_BATCH",
+    "BANKID_COLLECT_THREADS",
+    "BANKID_COLLECTOR_SLOTS",
+    "BANKID_POLL_TOKEN_SECONDS",
     "LDAP_CONNECT_TIMEOUT",
     "LDAP_SERVER_BACKOFF_SECONDS",
     "PASSWORD_EXPIRY_REMINDER_MAX_PER_RUN",
@@ -455,6 +467,8 @@ _ENV_INT = [
 ]
 _ENV_FLOAT = [
     "BANKID_COLLECT_INTERVAL",
+    "BANKID_COLLECTOR_RUN_SECONDS",
+    "BANKID_COLLECTOR_IDLE_WAIT",
     "SMS_TIMEOUT",
     "SMS_CONNECT_TIMEOUT",
     "SMS_RETRY_BACKOFF",

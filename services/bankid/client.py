@@ -14,8 +14,10 @@ import logging
 import time
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
+import urllib3
 from django.core.exceptions import ImproperlyConfigured
 
 from . import conf
@@ -191,7 +193,7 @@ class BankIDClient:
 
     def collect(self, order_ref: str) -> CollectResult:
         """The order's state. Call every 2 s while pending; stop at failed/complete."""
-        return parse_collect(self._post("collect", {"orderRef": order_ref}))
+        return parse_collect(self._post("collect", {"orderRef": order_ref}, lean=True))
 
     def cancel(self, order_ref: str) -> None:
         """Cancel a pending order. Cancelling twice raises InvalidParametersError."""
@@ -209,10 +211,57 @@ class BankIDClient:
 
     # -- transport --------------------------------------------------------------
 
-    def _post(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
+    def _lean_pool(self):
+        """The session's own urllib3 pool for BankID's host (same connections,
+        same pinned TLS context), or None behind a proxy."""
+        if self._session.proxies:
+            return None
+        pool = getattr(self, "_pool", None)
+        if pool is None:
+            parts = urlsplit(self.base_url)
+            adapter = self._session.get_adapter(self.base_url)
+            pool = adapter.poolmanager.connection_from_host(
+                parts.hostname,
+                parts.port or 443,
+                "https",
+                pool_kwargs={"ssl_context": self.ssl_context},
+            )
+            self._pool, self._lean_headers = pool, dict(self._session.headers)
+            self._lean_timeout = urllib3.Timeout(connect=self.timeout[0], read=self.timeout[1])
+        return pool
+
+    def _post_lean(self, path: str, data: bytes) -> tuple[int, bytes, Any]:
+        """A POST straight through urllib3: the collect, every 2 s per order,
+        skips requests' per-request work (a third of a collect's CPU)."""
+        pool = self._lean_pool()
+        try:
+            response = pool.urlopen(
+                "POST",
+                urlsplit(self.base_url).path + path,
+                body=data,
+                headers=self._lean_headers,
+                timeout=self._lean_timeout,
+                retries=False,
+                redirect=False,
+            )
+        except urllib3.exceptions.TimeoutError as exc:
+            logger.warning("BankID %s: timeout (%s)", path, type(exc).__name__)
+            raise BankIDTimeout(f"{path}: {type(exc).__name__}") from exc
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            if caused_by_tls(exc) or isinstance(exc, urllib3.exceptions.SSLError):
+                logger.warning("BankID %s: TLS failure: %s", path, tls_reason(exc))
+                raise BankIDTLSError(f"{path}: TLS failure: {tls_reason(exc)}") from exc
+            logger.warning("BankID %s: %s", path, type(exc).__name__)
+            raise BankIDTransportError(f"{path}: {type(exc).__name__}") from exc
+        return response.status, response.data, response.headers
+
+    def _post(self, path: str, payload: dict[str, Any], *, lean: bool = False) -> dict[str, Any]:
         url = self.base_url + path
         data = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
         started = time.monotonic()
+        if lean and not self._session.proxies:
+            status, content, headers = self._post_lean(path, data)
+            return self._answer(path, payload, status, content, headers, started)
         try:
             response = self._session.post(
                 url, data=data, timeout=self.timeout, allow_redirects=False
@@ -226,9 +275,16 @@ class BankIDClient:
                 raise BankIDTLSError(f"{path}: TLS failure: {tls_reason(exc)}") from exc
             logger.warning("BankID %s: %s", path, type(exc).__name__)
             raise BankIDTransportError(f"{path}: {type(exc).__name__}") from exc
+        return self._answer(
+            path, payload, response.status_code, response.content, response.headers, started
+        )
+
+    def _answer(
+        self, path: str, payload: dict, status: int, content: bytes, headers: Any, started: float
+    ) -> dict[str, Any]:
         elapsed_ms = (time.monotonic() - started) * 1000
-        body = _json_object(response)
-        if response.status_code == 200:
+        body = _json_object(content)
+        if status == 200:
             if body is None:
                 raise BankIDInvalidResponse(f"{path}: HTTP 200 without a JSON object")
             logger.debug("BankID %s 200 %s %.0f ms", path, payload.get("orderRef", ""), elapsed_ms)
@@ -236,28 +292,26 @@ class BankIDClient:
         error_code = body.get("errorCode") if body else None
         details = body.get("details") if body else ""
         error = error_for_response(
-            response.status_code,
+            status,
             error_code if isinstance(error_code, str) else None,
             details if isinstance(details, str) else "",
-            retry_after=_retry_after(response),
+            retry_after=_retry_after(headers),
         )
-        logger.warning(
-            "BankID %s HTTP %s %s %s", path, response.status_code, error.error_code, error.details
-        )
+        logger.warning("BankID %s HTTP %s %s %s", path, status, error.error_code, error.details)
         raise error
 
 
-def _json_object(response: requests.Response) -> dict[str, Any] | None:
+def _json_object(content: bytes) -> dict[str, Any] | None:
     try:
-        body = json.loads(response.content.decode("utf-8")) if response.content else None
+        body = json.loads(content.decode("utf-8")) if content else None
     except (UnicodeDecodeError, ValueError):
         return None
     return body if isinstance(body, dict) else None
 
 
-def _retry_after(response: requests.Response) -> float | None:
+def _retry_after(headers: Any) -> float | None:
     for header in ("RateLimit-Reset", "Retry-After"):
-        value = response.headers.get(header)
+        value = headers.get(header)
         if value:
             try:
                 return max(0.0, float(value))

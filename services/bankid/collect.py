@@ -22,7 +22,6 @@ from .orders import (
     cancel_order,
     collect_interval,
     finish_order,
-    queue_collect,
     republish,
 )
 from .pnr import (
@@ -31,7 +30,7 @@ from .pnr import (
     normalize_personal_number,
     personal_number_hashes,
 )
-from .responses import CompletionData
+from .responses import CollectResult, CompletionData
 
 logger = logging.getLogger(__name__)
 Status = BankIDOrder.Status
@@ -48,53 +47,69 @@ def _abandoned(order: BankIDOrder) -> bool:
 
 
 def collect_once(*, order_id: str, token: str) -> None:
-    """One collect of one order, then the next one is queued (or the order ends)."""
+    """One collect of one order now, whether it is due or not (a collect
+    message of the old per-order chain, and the tests). The next one is the
+    batch collector's, at ``next_collect_at``."""
     order = BankIDOrder.objects.filter(pk=order_id).first()
     if order is None or order.is_final or not token or order.collect_token != token:
-        return  # finished, or a stale chain: the live chain carries another token
+        return  # finished, or stale: the order's token has moved on
     new_token = secrets.token_hex(8)
+    now = time.time()
     claimed = BankIDOrder.objects.filter(
         pk=order.pk, status=Status.PENDING, collect_token=token
     ).update(
-        collect_token=new_token, last_collect_at=time.time(), collect_count=order.collect_count + 1
+        collect_token=new_token,
+        last_collect_at=now,
+        next_collect_at=now + collect_interval(),
+        collect_count=order.collect_count + 1,
     )
     if not claimed:
         return
     order.collect_token = new_token
     if _abandoned(order):
-        cancel_order(order=order, reason="abandoned")
+        settle_abandoned(order)
         return
     try:
         result = get_bankid_backend().collect(order.order_ref)
-    except InvalidParametersError:
+    except BankIDError as exc:
+        result = exc
+    if isinstance(result, BankIDError):
+        if result.auto_retry and order.error_count < MAX_TRANSIENT_ERRORS:
+            BankIDOrder.objects.filter(pk=order.pk).update(error_count=order.error_count + 1)
+            logger.info("bankid collect %s: %s, retrying", order.pk, result.error_code)
+            return
+    elif result.is_pending:
+        if result.hint_code and result.hint_code != order.hint_code:
+            with transaction.atomic():
+                BankIDOrder.objects.filter(
+                    pk=order.pk, status=Status.PENDING, collect_token=new_token
+                ).update(hint_code=result.hint_code)
+                republish(order.pk)
+        return
+    settle_collect(order, result)
+
+
+def settle_abandoned(order: BankIDOrder) -> None:
+    """Nobody has polled the order's page for a while: cancel it."""
+    cancel_order(order=order, reason="abandoned")
+
+
+def settle_collect(order: BankIDOrder, result: CollectResult | BankIDError) -> None:
+    """What a collect that ends the order means: completed, failed, or an
+    error that is not retried. The one place (for ``collect_once`` and the
+    batch collector alike) where a collect's end is decided."""
+    if isinstance(result, InvalidParametersError):
         # BankID no longer knows the order (too old): it has expired.
         finish_order(order, status=Status.FAILED, hint_code="expiredTransaction")
         _audit_end(order)
-        return
-    except BankIDError as exc:
-        if exc.auto_retry and order.error_count < MAX_TRANSIENT_ERRORS:
-            BankIDOrder.objects.filter(pk=order.pk).update(error_count=order.error_count + 1)
-            logger.info("bankid collect %s: %s, retrying", order.pk, exc.error_code)
-            with transaction.atomic():
-                queue_collect(order.pk, new_token, collect_interval())
-            return
-        finish_order(order, status=Status.ERROR, error_code=exc.error_code)
+    elif isinstance(result, BankIDError):
+        finish_order(order, status=Status.ERROR, error_code=result.error_code)
         _audit_end(order)
-        return
-    if result.is_pending:
-        with transaction.atomic():
-            if result.hint_code and result.hint_code != order.hint_code:
-                BankIDOrder.objects.filter(pk=order.pk, status=Status.PENDING).update(
-                    hint_code=result.hint_code
-                )
-                republish(order.pk)
-            queue_collect(order.pk, new_token, collect_interval())
-        return
-    if result.is_complete and result.completion is not None:
+    elif result.is_complete and result.completion is not None:
         complete_order(order, result.completion)
-        return
-    finish_order(order, status=Status.FAILED, hint_code=result.hint_code or "")
-    _audit_end(order)
+    elif not result.is_pending:
+        finish_order(order, status=Status.FAILED, hint_code=result.hint_code or "")
+        _audit_end(order)
 
 
 def _audit_end(order: BankIDOrder) -> None:
@@ -132,7 +147,13 @@ def _directory_hash(user_guid: str) -> str | None:
 
 @transaction.atomic
 def complete_order(order: BankIDOrder, completion: CompletionData) -> None:
-    """Decide what a completed order means for its purpose, and record it."""
+    """Decide what a completed order means for its purpose, and record it.
+    The one place where a completed order is evaluated."""
+    held = BankIDOrder.objects.select_for_update().filter(
+        pk=order.pk, status=Status.PENDING, collect_token=order.collect_token
+    )
+    if not list(held.values_list("pk", flat=True)):
+        return  # another collect of this order got there first
     pnr = completion.user.personal_number
     person_hash = hash_personal_number(pnr)
     # The stored hash may predate a PII_HASH_KEY rotation: any key's hash matches.

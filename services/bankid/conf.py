@@ -16,6 +16,15 @@ text itself; PEM text is what ``portal.env.env_str`` gives for ``NAME_FILE``.
                             (connect, read)
 ``BANKID_PROXY``            HTTPS proxy URL, or empty for a direct connection
 ``BANKID_POOL_SIZE``        kept-alive connections per process
+``BANKID_COLLECT_BATCH``    orders the batch collector claims at once
+``BANKID_COLLECT_THREADS``  collects in flight at once per process (they
+                            share the pooled connections; 1 = one by one)
+``BANKID_COLLECTOR_SLOTS``  collector runs in parallel at most, cluster-wide
+``BANKID_COLLECTOR_RUN_SECONDS``  how long one run collects before it queues
+                            its successor (other tasks get a turn)
+``BANKID_COLLECTOR_IDLE_WAIT``    seconds a run that found little due waits
+                            to gather the next batch
+``BANKID_POLL_TOKEN_SECONDS``     lifetime of an order page's poll token
 ==========================  ===============================================
 """
 
@@ -44,6 +53,12 @@ DEFAULTS: dict[str, object] = {
     # What a completed order whose risk BankID rates high means for a proof:
     # "refuse" it, or "stepup": count it only together with one more service.
     "BANKID_HIGH_RISK": "refuse",
+    "BANKID_COLLECT_BATCH": 100,
+    "BANKID_COLLECT_THREADS": 8,
+    "BANKID_COLLECTOR_SLOTS": 8,
+    "BANKID_COLLECTOR_RUN_SECONDS": 1.0,
+    "BANKID_COLLECTOR_IDLE_WAIT": 0.2,
+    "BANKID_POLL_TOKEN_SECONDS": 120,
 }
 
 _PINNED_ROOTS = {

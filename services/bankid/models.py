@@ -59,6 +59,10 @@ class BankIDOrder(models.Model):
     # The live collect chain's token: a task whose token is not this one is stale.
     collect_token = models.CharField(max_length=32, blank=True)
     last_collect_at = models.FloatField(null=True, blank=True)
+    # When the batch collector may collect it next (epoch seconds); claiming
+    # it moves this on by one interval, so a worker that dies mid-batch leaves
+    # the order due again for another one.
+    next_collect_at = models.FloatField(null=True, blank=True)
     collect_count = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -69,7 +73,10 @@ class BankIDOrder(models.Model):
         db_table = "enrollment_bankidorder"
         verbose_name = _("BankID-order")
         verbose_name_plural = _("BankID-ordrar")
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["status", "next_collect_at"], name="bankid_order_due"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.purpose} {self.status} {self.created_at:%Y-%m-%d %H:%M}"

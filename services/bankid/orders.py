@@ -1,12 +1,14 @@
 """BankID orders for enrollment, proof flows and the helpdesk's caller check.
 
 The browser never talks to BankID: it polls our status endpoint (about once a
-second, for the next QR frame), while a Celery task collects the order every
-``BANKID_COLLECT_INTERVAL`` seconds. Exactly one collect chain is live per
-order: each task carries the order's ``collect_token`` and swaps it for a new
-one before collecting (compare-and-set), so a redelivered or duplicated task
-finds a stale token and stops. A chain that died with its worker is restarted
-by the next status poll that sees no collect for a while.
+second, for the next QR frame), while the batch collector (``collector.py``,
+Celery tasks in the worker processes) collects every pending order every
+``BANKID_COLLECT_INTERVAL`` seconds. Whoever collects an order first swaps its
+``collect_token`` (compare-and-set) and every write of that collect checks
+it, so no order is ever collected by two at once and a late or duplicated
+collect finds a stale token and stops. An order whose collects stop (every
+worker died) is made due again by the next status poll that sees no collect
+for a while, which also starts a collector.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import secrets
 import time
 import uuid
 from functools import lru_cache
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.cache import cache
@@ -166,11 +169,14 @@ def _session_key(request) -> str:
 
 
 def queue_collect(order_id, token: str, countdown: float) -> None:
-    from .tasks import collect_order
+    """The order's next collect in ``countdown`` seconds (by the batch
+    collector), and a collector running by then."""
+    from .collector import ensure_collector
 
-    transaction.on_commit(
-        lambda: collect_order.apply_async((str(order_id), token), countdown=countdown)
+    BankIDOrder.objects.filter(pk=order_id, collect_token=token).update(
+        next_collect_at=time.time() + countdown
     )
+    ensure_collector(countdown=countdown)
 
 
 # --- starting ---------------------------------------------------------------
@@ -344,6 +350,13 @@ def publish_order(order_id) -> None:
         cache.set(_snapshot_key(order_id), row, timeout=int(max_age_seconds()) + 600)
 
 
+def publish_orders(order_ids: list) -> None:
+    """``publish_order`` of many: one query, one cache write."""
+    rows = BankIDOrder.objects.filter(pk__in=order_ids).values("id", *_SNAPSHOT_FIELDS)
+    timeout = int(max_age_seconds()) + 600
+    cache.set_many({_snapshot_key(row.pop("id")): row for row in rows}, timeout=timeout)
+
+
 def republish(order_id) -> None:
     transaction.on_commit(lambda: publish_order(order_id))
 
@@ -355,11 +368,11 @@ def polled_order(*, request, order_id) -> BankIDOrder | None:
     the snapshot's last collect looks old (collects themselves do not
     republish, so this happens every few seconds per open order, and it is
     how a stalled chain is noticed: ``kick_if_stalled`` gets the real row)."""
-    found = cache.get_many([_snapshot_key(order_id), poll_key(order_id)])
+    found = read_snapshot(order_id)
     data = found.get(_snapshot_key(order_id))
     fresh = data is not None and (
         data["status"] != Status.PENDING
-        or time.time() - (data["last_collect_at"] or 0) < stall_seconds()
+        or time.time() - last_collected(data, found, order_id) < stall_seconds()
     )
     if not fresh:
         order = get_order(request=request, order_id=order_id)
@@ -369,8 +382,63 @@ def polled_order(*, request, order_id) -> BankIDOrder | None:
     if data["session_key"] != request.session.session_key:
         return None
     order = BankIDOrder(id=order_id, **data)
+    order.last_collect_at = last_collected(data, found, order_id)
     order.last_poll_mark = found.get(poll_key(order_id))  # read with it: one round trip
     return order
+
+
+def seen_key(order_id) -> str:
+    """When the batch collector last claimed the order (the poll reads it)."""
+    return f"bankid:seen:{order_id}"
+
+
+def token_polled_order(*, request, order_id, token: str) -> OrderSnapshot | None:
+    """The order for a poll with the page's token (``poll.py``): no session,
+    no user, no database; one cache read. None when the token is not this
+    order's and this cookie's session's, or the snapshot cannot answer alone
+    (gone, or the order looks stalled: the session poll restarts it)."""
+    from .poll import check_poll_token
+
+    cookie = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not check_poll_token(token, order_id=order_id, session_key=cookie):
+        return None
+    found = read_snapshot(order_id)
+    data = found.get(_snapshot_key(order_id))
+    if data is None or data["session_key"] != cookie:
+        return None
+    last = last_collected(data, found, order_id)
+    if data["status"] == Status.PENDING and time.time() - last >= stall_seconds():
+        return None
+    order = OrderSnapshot(id=order_id, pk=order_id, **data)
+    order.last_collect_at = last
+    order.last_poll_mark = found.get(poll_key(order_id))
+    return order
+
+
+class OrderSnapshot(SimpleNamespace):
+    """An order as its snapshot has it, read-only, for the token poll
+    (``status.order_state`` reads only fields): building a model instance
+    was a tenth of the poll."""
+
+    @property
+    def is_final(self) -> bool:
+        return self.status != Status.PENDING
+
+
+def read_snapshot(order_id) -> dict:
+    """The order's snapshot, its page-open mark and when it was last
+    collected, in one cache read."""
+    return cache.get_many([_snapshot_key(order_id), poll_key(order_id), seen_key(order_id)])
+
+
+def snapshot_of(found: dict, order_id) -> dict | None:
+    return found.get(_snapshot_key(order_id))
+
+
+def last_collected(data: dict, found: dict, order_id) -> float:
+    """When the order was last collected: the snapshot's time, or the batch
+    collector's later mark (collects that change nothing republish nothing)."""
+    return max(data.get("last_collect_at") or 0.0, found.get(seen_key(order_id)) or 0.0)
 
 
 @lru_cache(maxsize=4096)
@@ -394,14 +462,17 @@ def kick_if_stalled(order: BankIDOrder) -> bool:
         return False
     if not cache.add(f"bankid:kick:{order.pk}", 1, timeout=int(stall_seconds())):
         return False
+    from .collector import ensure_collector
+
     token = secrets.token_hex(8)
+    now = time.time()
     with transaction.atomic():
         swapped = BankIDOrder.objects.filter(
             pk=order.pk, status=Status.PENDING, collect_token=order.collect_token
-        ).update(collect_token=token, last_collect_at=time.time())
+        ).update(collect_token=token, last_collect_at=now, next_collect_at=now)
         if swapped:
             logger.warning("bankid order %s: collect chain stalled, restarted", order.pk)
-            queue_collect(order.pk, token, 0)
+            ensure_collector(force=True)
             republish(order.pk)
     return bool(swapped)
 

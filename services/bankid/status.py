@@ -114,12 +114,15 @@ def qr_image(state: dict) -> str:
     return qr_svg(state["qr"], label=str(QR_LABEL)) if state.get("qr") else ""
 
 
-def order_state(order: BankIDOrder, request, *, mode: str = "") -> dict:
+def order_state(order: BankIDOrder, request, *, mode: str = "", session_less: bool = False) -> dict:
     """The JSON for one poll. Reads the order; writes nothing but a cache key
     (and, once, the proof into the session).
 
     ``mode`` is how the user starts the app: "link" (on this device) or "qr"
-    (another device); by default the link on a phone and the QR elsewhere."""
+    (another device); by default the link on a phone and the QR elsewhere.
+    ``session_less``: a poll with the page's token (``poll.py``), which must
+    not touch the session: a finished order sends the browser to the order
+    page, which does what the end means for the session (the proof) there."""
     on_mobile = is_mobile(request)
     if mode not in ("link", "qr"):
         mode = "link" if on_mobile else "qr"
@@ -128,7 +131,7 @@ def order_state(order: BankIDOrder, request, *, mode: str = "") -> dict:
     else:
         note_browser_poll(order.pk)
     pending = order.status == Status.PENDING
-    if pending:
+    if pending and not session_less:
         kick_if_stalled(order)
     helpdesk = order.purpose == BankIDOrder.Purpose.HELPDESK
     show_qr = pending and mode == "qr" and not helpdesk and (order.hint_code or "") in _QR_HINTS
@@ -143,7 +146,9 @@ def order_state(order: BankIDOrder, request, *, mode: str = "") -> dict:
         "qr": qr_content(order) if show_qr else None,
         "done": not pending,
     }
-    if not pending:
+    if not pending and session_less:
+        state["next"] = reverse("bankid_order", kwargs={"order_id": order.pk}) + f"?mode={mode}"
+    elif not pending:
         apply_proof(order, request)
         state["next"] = next_url(order, request)
         if state["next"] == reverse("bankid_done", kwargs={"order_id": order.pk}):

@@ -21,8 +21,16 @@ from .errors import BankIDError
 from .forms import PersonalNumberForm
 from .messages import user_message
 from .models import BankIDOrder
-from .orders import StartRefused, cancel_order, get_order, polled_order, start_order
+from .orders import (
+    StartRefused,
+    cancel_order,
+    get_order,
+    polled_order,
+    start_order,
+    token_polled_order,
+)
 from .pnr import hash_personal_number
+from .poll import make_poll_token
 from .qr import autostart_url
 from .service import BankIDService
 from .status import QR_LABEL, order_message, order_state, qr_image
@@ -126,10 +134,11 @@ def _order_or_404(request, order_id) -> BankIDOrder:
 def order_page(request, order_id):
     order = _order_or_404(request, order_id)
     mobile = is_mobile(request)
-    state = order_state(order, request)
+    state = order_state(order, request, mode=request.GET.get("mode", ""))
     if state["done"]:
         return HttpResponseRedirect(state["next"])
     token = order.auto_start_token
+    poll_token = make_poll_token(order_id=order.pk, session_key=order.session_key)
     # A phone opens the app through BankID's universal link (iOS Safari,
     # Android Chrome); the order's returnUrl brings the browser back here.
     # A computer starts the BankID program through bankid:///.
@@ -143,6 +152,7 @@ def order_page(request, order_id):
             "qr_image": qr_image(state),
             "qr_label": QR_LABEL,
             "autostart": autostart_url(token, universal_link=mobile) if token else "",
+            "poll_token": poll_token,
         },
     )
 
@@ -162,10 +172,22 @@ def order_return(request, nonce: str):
 @require_GET
 @never_cache
 def order_status(request, order_id):
+    """The page's poll. With the page's token (``?t=``) it needs no session
+    and no database (``poll.py``); without one, or when the token poll says
+    403, the session's check and a fresh token."""
+    mode = request.GET.get("mode", "")
+    if "t" in request.GET:
+        order = token_polled_order(request=request, order_id=order_id, token=request.GET["t"])
+        if order is None:
+            return JsonResponse({"error": "poll-token"}, status=403)
+        return JsonResponse(order_state(order, request, mode=mode, session_less=True))
     order = polled_order(request=request, order_id=order_id)
     if order is None:
         raise Http404
-    return JsonResponse(order_state(order, request, mode=request.GET.get("mode", "")))
+    state = order_state(order, request, mode=mode)
+    if not state["done"]:
+        state["poll"] = make_poll_token(order_id=order.pk, session_key=order.session_key)
+    return JsonResponse(state)
 
 
 @require_POST

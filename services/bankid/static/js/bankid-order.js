@@ -1,10 +1,15 @@
 // The BankID order page: poll our status endpoint about once a second for the
 // status message and the next animated QR frame; go on when the order ends.
+// The polls carry the page's poll token (services/bankid/poll.py), which lets
+// the server answer without the session; when it refuses the token (403: it
+// expired, or the server wants the session's check) one poll goes without it
+// and brings a fresh token.
 (function () {
   "use strict";
   var box = document.getElementById("bankid-order");
   if (!box) return;
   var url = box.dataset.statusUrl;
+  var token = box.dataset.pollToken || "";
   var qr = document.getElementById("bankid-qr");
   var message = document.getElementById("bankid-message");
   var failures = 0;
@@ -79,14 +84,23 @@
     timer = null;
     var mine = ++generation;
     var target = url + (url.indexOf("?") === -1 ? "?" : "&") + "mode=" + mode;
+    if (token) target += "&t=" + encodeURIComponent(token);
+    var sentToken = token;
     fetch(target, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
+        if (response.status === 403 && sentToken) return { retry: true };
         if (!response.ok) throw new Error("HTTP " + response.status);
         return response.json();
       })
       .then(function (state) {
         if (mine !== generation) return;
+        if (state.retry) {
+          token = "";  // once through the session: it answers with a fresh token
+          poll();
+          return;
+        }
         failures = 0;
+        if (state.poll) token = state.poll;
         show(state);
         if (state.done && state.next) {
           window.location.assign(state.next);
