@@ -12,8 +12,8 @@ from . import conf
 def check_star_thresholds(app_configs=None, **kwargs) -> list:
     """A reset must always need at least one proof."""
     problems = []
-    for name, default in conf.DEFAULTS.items():
-        value = getattr(settings, name, default)
+    for name in conf.STAR_COUNTS:
+        value = getattr(settings, name, conf.DEFAULTS[name])
         try:
             ok = int(value) >= 1
         except (TypeError, ValueError):

@@ -15,6 +15,8 @@ DEFAULTS = {
     "RESET_STARS_REQUIRED": 2,
     "RESET_PRIVILEGED_ACCOUNTS": False,
 }
+#: The settings that count stars (the system check enrollment.E010 checks them).
+STAR_COUNTS = ("ENROLLMENT_STARS_FULL", "RESET_STARS_REQUIRED")
 
 
 def _get(name: str):

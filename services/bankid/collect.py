@@ -13,6 +13,7 @@ from audit.service import record
 from enrollment.models import Enrollment
 from enrollment.services import save_enrollment
 from identity.directory import DirectoryError, get_directory
+from identity.holds import is_on_hold
 
 from . import get_bankid_backend, risk
 from .errors import BankIDError, InvalidParametersError
@@ -179,6 +180,10 @@ def complete_order(order: BankIDOrder, completion: CompletionData) -> None:
 
 
 def _enroll(order: BankIDOrder, person_hash: str, name: str, person_hashes: list[str]) -> str:
+    if is_on_hold(order.user_guid):
+        # "Det var inte jag" was confirmed while the order ran: the enrol page
+        # checked the hold when it started, so check again before saving.
+        return Outcome.HELD
     try:
         directory_hash = _directory_hash(order.user_guid)
     except DirectoryError:

@@ -33,6 +33,8 @@ class BankIDOrder(models.Model):
         # BankID's risk was high (services.bankid.risk).
         RISK_REFUSED = "risk_refused", _("Nekad: hög risk")
         VERIFIED_STEP_UP = "verified_step_up", _("Identifierad, kräver ytterligare en tjänst")
+        # The account was put on hold ("Det var inte jag") while the order ran.
+        HELD = "held", _("Nekad: kontot är spärrat")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     purpose = models.CharField(max_length=16, choices=Purpose.choices)

@@ -27,6 +27,7 @@ OUTCOME_MESSAGES = {
     Outcome.MISMATCH: "PORTAL_MISMATCH",
     Outcome.DIRECTORY_MISMATCH: "PORTAL_DIRECTORY_MISMATCH",
     Outcome.ALREADY_ENROLLED: "PORTAL_ALREADY_ENROLLED",
+    Outcome.HELD: "PORTAL_HELD",
 }
 
 
@@ -43,6 +44,10 @@ def outcome_text(code: str) -> str:
         "PORTAL_ALREADY_ENROLLED": _(
             "Det här BankID:t kan inte registreras för ditt konto. Kontakta IT-supporten "
             "om du behöver hjälp."
+        ),
+        "PORTAL_HELD": _(
+            "Ditt konto är spärrat för ändringar efter ”Det var inte jag”, så BankID "
+            "registrerades inte. Kontakta IT-supporten."
         ),
         "PORTAL_ENROLLED": _("Du har nu registrerat ditt BankID för återställning av lösenord"),
         "PORTAL_VERIFIED": _("Du är identifierad med Mobilt BankID."),

@@ -412,3 +412,21 @@ def test_a_changed_bankid_uses_up_the_step_up_proof(logged_in, sim, demo_user, s
 
     again = logged_in.get(reverse("bankid_enroll"))
     assert again.status_code == 302 and "/sms/verify/" in again["Location"]
+
+
+def test_a_hold_placed_while_the_order_runs_stops_the_enrolment(logged_in, sim, demo_user):
+    """ "Det var inte jag" confirmed while the app is open: the enrol page
+    checked the hold when the order started, the worker checks it again before
+    saving (r15a's gap)."""
+    from identity.models import AccountHold
+
+    order = start_enrollment(logged_in)
+    AccountHold.objects.create(user_guid=demo_user.guid, username="anna", kind="enrollment.created")
+    sim.scan(qr_content(order))
+    sim.approve(order.order_ref, name="Anna Andersson")
+    order = drive(order)
+    assert order.status == "complete" and order.outcome == "held"
+    assert not Enrollment.objects.filter(service="bankid").exists()
+    assert not AuditEvent.objects.filter(action="enrollment.created").exists()
+    done = logged_in.get(reverse("bankid_done", kwargs={"order_id": order.pk})).content.decode()
+    assert "Ditt konto är spärrat för ändringar" in done
