@@ -252,7 +252,8 @@ def privileged_policy() -> Policy:
 
 
 def _privileged(user: DirectoryUser | None) -> bool:
-    return bool(user is not None and user.privileged and not conf.reset_privileged_accounts())
+    # Any object with the user's fields will do (the helpdesk's search hits).
+    return bool(getattr(user, "privileged", False) and not conf.reset_privileged_accounts())
 
 
 def policy_for(*, user: DirectoryUser | None) -> Policy:

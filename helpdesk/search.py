@@ -34,6 +34,7 @@ class UserHit:
     mail: str
     dn: str = ""
     disabled: bool = False
+    privileged: bool = False  # adminCount=1: the built-in no-self-service policy
 
 
 def _hit(user: DirectoryUser) -> UserHit:
@@ -44,6 +45,7 @@ def _hit(user: DirectoryUser) -> UserHit:
         mail=user.mail,
         dn=user.dn,
         disabled=user.disabled,
+        privileged=user.privileged,
     )
 
 

@@ -126,3 +126,19 @@ def test_the_home_page_shows_the_default_policy_and_what_a_reset_needs(client, d
     assert "Standardpolicyn gäller för ditt konto." in page
     assert "Ett nytt lösenord kräver 2 stjärnor." in page
     assert "Stjärnraden är full vid 3 stjärnor." in page
+
+
+def test_a_privileged_account_is_refused_self_service_wherever_it_is_listed(demo_directory):
+    """adminCount=1 (here the demo directory's stand-in) gives the built-in
+    no-self-service policy, for one user and in lists such as the helpdesk's
+    search hits."""
+    from enrollment.policy import policies_for, policy_for
+    from helpdesk.search import _hit
+
+    admin = demo_directory.create_user(username="adm", password="x", extra={"adminCount": "1"})
+    plain = demo_directory.create_user(username="pln", password="x")
+    assert admin.privileged and not plain.privileged
+    assert policy_for(user=admin).reset_allowed is False
+    listed = policies_for([_hit(admin), _hit(plain)])
+    assert listed[admin.guid].source == "builtin" and not listed[admin.guid].reset_allowed
+    assert listed[plain.guid].reset_allowed
