@@ -128,7 +128,7 @@ def test_the_home_page_shows_the_default_policy_and_what_a_reset_needs(client, d
     assert "Stjärnraden är full vid 3 stjärnor." in page
 
 
-def test_a_privileged_account_is_refused_self_service_wherever_it_is_listed(demo_directory):
+def test_a_privileged_account_is_refused_self_service_wherever_it_is_listed(db, demo_directory):
     """adminCount=1 (here the demo directory's stand-in) gives the built-in
     no-self-service policy, for one user and in lists such as the helpdesk's
     search hits."""
