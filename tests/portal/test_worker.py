@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 
@@ -43,7 +44,14 @@ def test_the_worker_logs_through_the_portals_logging_as_json(celery_worker):
     assert _wait_for(f"worker-ping:{token}") is not None, celery_worker.log()
     time.sleep(0.5)  # the task's "succeeded" line
     log = celery_worker.log()
-    after_banner = log[log.index('{"time"') :].splitlines()
-    entries = [json.loads(line) for line in after_banner if line.strip()]
+    # Celery prints its banner as plain text; every log record is a JSON line.
+    # (A library may log a JSON warning before the banner is printed, so the
+    # banner is not always first.) No record may come in Celery's own plain
+    # format ("[2026-11-29 10:00:00,000: INFO/MainProcess] ...").
+    entries = [json.loads(line) for line in log.splitlines() if line.startswith('{"time"')]
+    plain = [
+        line for line in log.splitlines() if re.match(r"^\[\d{4}-\d\d-\d\d [^]]*: [A-Z]+/", line)
+    ]
+    assert plain == [], plain
     assert {e["logger"] for e in entries} >= {"celery.apps.worker", "celery.app.trace"}
     assert any(e["logger"] == "celery.app.trace" and "portal.ping" in e["message"] for e in entries)
